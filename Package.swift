@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Hone: automatic prompt optimization with optimizer plugins loaded at run time.
+///
+/// Rooms (see docs/architecture.md):
+/// - `Hone`: the embeddable host library.
+/// - `hone`: the command-line tool.
+/// - `HoneSDK` (+ `CHoneABI`, `HoneJansson`): what a plugin author builds against.
+/// - `HonePlugin*`: the built-in optimizer plugins, each a dynamic library that the
+///   host finds on its plugin search path and never links against.
+let package = Package(
+    name: "Hone",
+    products: [
+        .library(name: "Hone", targets: ["Hone"]),
+        .library(name: "HoneSDK", targets: ["HoneSDK"]),
+        .executable(name: "hone", targets: ["hone"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // The C ABI: SDK/include/hone.h is the one source of truth for host and plugins.
+        .systemLibrary(name: "CHoneABI", path: "SDK/include"),
+        // The Swift SDK: protocol, C boundary, JSON and wire types. Shared by host and plugins.
+        .target(
+            name: "HoneSDK",
+            dependencies: ["CHoneABI"],
+            path: "SDK/swift/HoneSDK",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .target(
+            name: "Hone",
+            dependencies: [
+                "CHoneABI", "HoneSDK", "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)],
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
+        .executableTarget(
+            name: "hone",
+            dependencies: [
+                "Hone",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "HoneTests",
+            dependencies: ["Hone", "HoneSDK"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+    ]
+)

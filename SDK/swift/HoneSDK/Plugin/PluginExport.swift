@@ -1,0 +1,139 @@
+import CHoneABI
+
+/// Builds the static `hone_plugin_library` table for Swift optimizers and bridges the C
+/// vtable to ``HoneOptimizer``. A plugin library calls ``library(_:)`` from its entry function.
+public enum PluginExport {
+    /// The library table for the given optimizer types, built once and kept for the life of the
+    /// process. Call it from the `@_cdecl("hone_plugin_entry_v1")` function and return its value.
+    public static func library(_ types: any HoneOptimizer.Type...) -> UnsafeRawPointer {
+        registry.lock.lock()
+        defer { registry.lock.unlock() }
+        if let table = registry.table { return UnsafeRawPointer(table) }
+        let table = makeTable(types)
+        registry.table = table
+        return UnsafeRawPointer(table)
+    }
+
+    private final class Registry: @unchecked Sendable {
+        let lock = NSLock()
+        var table: UnsafeMutablePointer<hone_plugin_library>?
+        var types: [UnsafeRawPointer: any HoneOptimizer.Type] = [:]
+    }
+
+    private static let registry = Registry()
+
+    /// Type-erased instance handed to the host as `void *`.
+    private final class InstanceBox {
+        let optimizer: any HoneOptimizer
+        let host: HostConnection
+        init(optimizer: any HoneOptimizer, host: HostConnection) {
+            self.optimizer = optimizer
+            self.host = host
+        }
+    }
+
+    private static func keep(_ s: String) -> UnsafePointer<CChar> { UnsafePointer(strdup(s)!) }
+
+    private static var vtable: UnsafeMutablePointer<hone_optimizer_vtable> = {
+        let v = UnsafeMutablePointer<hone_optimizer_vtable>.allocate(capacity: 1)
+        v.initialize(to: hone_optimizer_vtable(
+            struct_size: UInt32(MemoryLayout<hone_optimizer_vtable>.size),
+            create: { descriptor, host, config, outInstance, error in
+                PluginExport.create(descriptor, host, config, outInstance, error)
+            },
+            run: { instance, request, result in
+                PluginExport.run(instance, request, result)
+            },
+            destroy: { instance in
+                guard let instance else { return }
+                Unmanaged<InstanceBox>.fromOpaque(instance).release()
+            }))
+        return v
+    }()
+
+    private static func makeTable(_ types: [any HoneOptimizer.Type]) -> UnsafeMutablePointer<hone_plugin_library> {
+        let list = UnsafeMutablePointer<UnsafePointer<hone_plugin_descriptor>?>.allocate(capacity: max(types.count, 1))
+        for (i, type) in types.enumerated() {
+            let d = type.descriptor
+            let capabilities = JSONValue.array(d.capabilities.map { .string($0) }).serialized()
+            let descriptor = UnsafeMutablePointer<hone_plugin_descriptor>.allocate(capacity: 1)
+            descriptor.initialize(to: hone_plugin_descriptor(
+                struct_size: UInt32(MemoryLayout<hone_plugin_descriptor>.size),
+                kind: UInt32(HONE_KIND_OPTIMIZER),
+                id: keep(d.id), name: keep(d.name), version: keep(d.version),
+                description: keep(d.description),
+                config_schema_json: keep(d.configSchema.serialized()),
+                capabilities_json: keep(capabilities),
+                toolchain: keep(SwiftToolchain.identifier),
+                vtable: UnsafeRawPointer(vtable),
+                get_extension: nil))
+            registry.types[UnsafeRawPointer(descriptor)] = type
+            list[i] = UnsafePointer(descriptor)
+        }
+        let table = UnsafeMutablePointer<hone_plugin_library>.allocate(capacity: 1)
+        table.initialize(to: hone_plugin_library(
+            magic: HONE_PLUGIN_MAGIC,
+            struct_size: UInt32(MemoryLayout<hone_plugin_library>.size),
+            abi_major: UInt32(HONE_ABI_VERSION_MAJOR),
+            abi_minor: UInt32(HONE_ABI_VERSION_MINOR),
+            plugin_count: UInt32(types.count),
+            plugins: UnsafePointer(list)))
+        return table
+    }
+
+    private static func status(of error: Error, into sink: UnsafeMutablePointer<hone_sink>?) -> hone_status {
+        if let error = error as? PluginError {
+            sink?.send(error.message)
+            return error.status
+        }
+        sink?.send("\(error)")
+        return hone_status(HONE_ERR_INTERNAL)
+    }
+
+    private static func create(
+        _ descriptor: UnsafePointer<hone_plugin_descriptor>?, _ host: UnsafePointer<hone_host>?,
+        _ config: UnsafePointer<CChar>?, _ outInstance: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+        _ errorSink: UnsafeMutablePointer<hone_sink>?
+    ) -> hone_status {
+        guard let descriptor, let host, let outInstance else {
+            errorSink?.send("create called with a NULL descriptor, host or out pointer")
+            return hone_status(HONE_ERR_INVALID_ARGUMENT)
+        }
+        registry.lock.lock()
+        let type = registry.types[UnsafeRawPointer(descriptor)]
+        registry.lock.unlock()
+        guard let type else {
+            errorSink?.send("descriptor does not belong to this library")
+            return hone_status(HONE_ERR_INVALID_ARGUMENT)
+        }
+        do {
+            let configValue = try JSONValue(parsing: config.map { String(cString: $0) } ?? "{}")
+            let connection = HostConnection(host)
+            let optimizer = try type.init(config: configValue, host: connection)
+            outInstance.pointee = Unmanaged.passRetained(InstanceBox(optimizer: optimizer, host: connection)).toOpaque()
+            return hone_status(HONE_OK)
+        } catch {
+            return status(of: error, into: errorSink)
+        }
+    }
+
+    private static func run(
+        _ instance: UnsafeMutableRawPointer?, _ request: UnsafePointer<CChar>?, _ result: UnsafeMutablePointer<hone_sink>?
+    ) -> hone_status {
+        guard let instance, let request else {
+            result?.send("run called with a NULL instance or request")
+            return hone_status(HONE_ERR_INVALID_ARGUMENT)
+        }
+        let box = Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
+        do {
+            let decoded = try Wire.decode(RunRequest.self, from: String(cString: request))
+            let output = try box.optimizer.run(decoded)
+            result?.send(try Wire.encode(output))
+            return hone_status(HONE_OK)
+        } catch {
+            return status(of: error, into: result)
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,259 @@
+// The JSON documents exchanged across the plugin boundary, as Swift types.
+// Host and Swift plugins share these definitions; C plugins read the same JSON
+// (docs/plugins.md lists every field). Keys are snake_case on the wire.
+
+/// A prompt as Hone hands it from stage to stage: the text that fills the template's
+/// `{prompt}` slot, plus whatever the method needs to apply it again.
+public struct PromptArtifact: Codable, Hashable, Sendable {
+    /// The text placed in the `{prompt}` slot of the task template.
+    public var text: String
+    /// The id of the plugin that produced it, if any.
+    public var method: String?
+    /// Method-specific data (e.g. a policy's weights); opaque to the host in ABI 1.0.
+    public var data: JSONValue?
+
+    /// Creates an artifact.
+    public init(text: String, method: String? = nil, data: JSONValue? = nil) {
+        self.text = text
+        self.method = method
+        self.data = data
+    }
+
+    /// Accepts either a bare string (the text) or an object with a `text` member.
+    public init(from decoder: Decoder) throws {
+        if let single = try? decoder.singleValueContainer(), let text = try? single.decode(String.self) {
+            self.init(text: text)
+            return
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            text: try c.decode(String.self, forKey: .text),
+            method: try c.decodeIfPresent(String.self, forKey: .method),
+            data: try c.decodeIfPresent(JSONValue.self, forKey: .data))
+    }
+}
+
+/// One labelled example of a split a plugin may see.
+public struct TaskExample: Codable, Hashable, Sendable {
+    /// Position in its split; `indices` in an evaluation request refer to it.
+    public var index: Int
+    /// The input text (what fills `{input}`).
+    public var input: String
+    /// Index into ``TaskDescription/labels`` of the gold label.
+    public var label: Int
+
+    /// Creates an example.
+    public init(index: Int, input: String, label: Int) {
+        self.index = index
+        self.input = input
+        self.label = label
+    }
+}
+
+/// A class of a classification task with the words the model sees for it.
+public struct TaskLabel: Codable, Hashable, Sendable {
+    /// The label's name as it appears in the dataset.
+    public var name: String
+    /// The verbalizer: the text the backend scores for this label.
+    public var verbalizer: String
+
+    /// Creates a label.
+    public init(name: String, verbalizer: String) {
+        self.name = name
+        self.verbalizer = verbalizer
+    }
+}
+
+/// What a plugin knows about the task. Never holds the test split.
+public struct TaskDescription: Codable, Hashable, Sendable {
+    /// The template, with `{prompt}` and `{input}` slots.
+    public var template: String
+    /// The labels, in index order.
+    public var labels: [TaskLabel]
+    /// The metric the host reports, e.g. "accuracy".
+    public var metric: String
+    /// The training split: what optimizers learn from.
+    public var train: [TaskExample]
+    /// The dev split: what optimizers may use to pick a candidate.
+    public var dev: [TaskExample]
+    /// Unlabeled in-domain texts (may be empty).
+    public var unlabeled: [String]
+
+    /// Creates a task description.
+    public init(template: String, labels: [TaskLabel], metric: String, train: [TaskExample], dev: [TaskExample], unlabeled: [String] = []) {
+        self.template = template
+        self.labels = labels
+        self.metric = metric
+        self.train = train
+        self.dev = dev
+        self.unlabeled = unlabeled
+    }
+}
+
+/// The budget of a stage as the host counts it. Every (prompt, example) scoring and every
+/// item of a direct backend call is one call, whether or not the cache served it, so that
+/// methods compared at equal budgets did equal work.
+public struct BudgetStatus: Codable, Hashable, Sendable {
+    /// The stage's limit on calls, or `nil` for none.
+    public var limitCalls: Int?
+    /// Calls counted so far in this stage.
+    public var usedCalls: Int
+
+    /// Calls left, or `nil` when there is no limit.
+    public var remainingCalls: Int? { limitCalls.map { max(0, $0 - usedCalls) } }
+
+    /// Creates a budget status.
+    public init(limitCalls: Int?, usedCalls: Int) {
+        self.limitCalls = limitCalls
+        self.usedCalls = usedCalls
+    }
+
+    enum CodingKeys: String, CodingKey { case limitCalls = "limit_calls", usedCalls = "used_calls", remainingCalls = "remaining_calls" }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        limitCalls = try c.decodeIfPresent(Int.self, forKey: .limitCalls)
+        usedCalls = try c.decode(Int.self, forKey: .usedCalls)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(limitCalls, forKey: .limitCalls)
+        try c.encode(usedCalls, forKey: .usedCalls)
+        try c.encodeIfPresent(remainingCalls, forKey: .remainingCalls)
+    }
+}
+
+/// What the host hands to `run`.
+public struct RunRequest: Codable, Sendable {
+    /// 0-based position of this stage in the pipeline.
+    public var stageIndex: Int
+    /// The prompt to start from: the task's prompt, or the previous stage's best.
+    public var seedPrompt: PromptArtifact
+    /// The task, without its test split.
+    public var task: TaskDescription
+    /// The stage's budget at the start of `run`.
+    public var budget: BudgetStatus
+    /// The pipeline's random seed; a plugin draws all its randomness from it.
+    public var seed: UInt64
+
+    /// Creates a run request.
+    public init(stageIndex: Int, seedPrompt: PromptArtifact, task: TaskDescription, budget: BudgetStatus, seed: UInt64) {
+        self.stageIndex = stageIndex
+        self.seedPrompt = seedPrompt
+        self.task = task
+        self.budget = budget
+        self.seed = seed
+    }
+
+    enum CodingKeys: String, CodingKey { case stageIndex = "stage_index", seedPrompt = "seed_prompt", task, budget, seed }
+}
+
+/// What `run` returns.
+public struct RunResult: Codable, Sendable {
+    /// The best prompt found (picked on train/dev only).
+    public var bestPrompt: PromptArtifact
+    /// Free-form facts about the run (steps, best dev score, ...), copied into result.json.
+    public var summary: JSONValue?
+    /// A learning curve: one object per point, e.g. {"step", "mean_reward", "best_dev"}.
+    public var curve: [JSONValue]?
+
+    /// Creates a result.
+    public init(bestPrompt: PromptArtifact, summary: JSONValue? = nil, curve: [JSONValue]? = nil) {
+        self.bestPrompt = bestPrompt
+        self.summary = summary
+        self.curve = curve
+    }
+
+    enum CodingKeys: String, CodingKey { case bestPrompt = "best_prompt", summary, curve }
+}
+
+/// The splits a plugin may evaluate on.
+public enum VisibleSplit: String, Codable, Sendable {
+    case train, dev
+}
+
+/// A request to score candidate prompts on train or dev.
+public struct EvaluateRequest: Codable, Sendable {
+    /// The candidates.
+    public var prompts: [PromptArtifact]
+    /// The split to score on.
+    public var split: VisibleSplit
+    /// A subset of the split by example index; `nil` means the whole split.
+    public var indices: [Int]?
+    /// Whether to return per-example outcomes.
+    public var details: Bool
+
+    /// Creates a request.
+    public init(prompts: [PromptArtifact], split: VisibleSplit, indices: [Int]? = nil, details: Bool = false) {
+        self.prompts = prompts
+        self.split = split
+        self.indices = indices
+        self.details = details
+    }
+}
+
+/// How one example fared under one prompt.
+public struct ExampleOutcome: Codable, Hashable, Sendable {
+    /// The example's index in its split.
+    public var index: Int
+    /// Gold label index.
+    public var label: Int
+    /// Predicted label index.
+    public var predicted: Int
+    /// The backend's distribution over the labels (sums to 1).
+    public var probabilities: [Double]
+
+    /// Creates an outcome.
+    public init(index: Int, label: Int, predicted: Int, probabilities: [Double]) {
+        self.index = index
+        self.label = label
+        self.predicted = predicted
+        self.probabilities = probabilities
+    }
+}
+
+/// The score of one candidate prompt.
+public struct PromptScore: Codable, Sendable {
+    /// The task metric over the evaluated examples.
+    public var score: Double
+    /// Per-example outcomes when `details` was asked for.
+    public var examples: [ExampleOutcome]?
+
+    /// Creates a score.
+    public init(score: Double, examples: [ExampleOutcome]? = nil) {
+        self.score = score
+        self.examples = examples
+    }
+}
+
+/// The answer to an ``EvaluateRequest``: one score per prompt, in order.
+public struct EvaluateResponse: Codable, Sendable {
+    /// Scores in the order of the request's prompts.
+    public var results: [PromptScore]
+    /// The budget after this request.
+    public var budget: BudgetStatus
+
+    /// Creates a response.
+    public init(results: [PromptScore], budget: BudgetStatus) {
+        self.results = results
+        self.budget = budget
+    }
+}
+
+/// Encoders and decoders with the wire conventions (UTF-8 JSON, no key conversion beyond CodingKeys).
+public enum Wire {
+    /// Decodes a wire document.
+    public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    /// Encodes a wire document to compact JSON text with sorted keys.
+    public static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+import Foundation
