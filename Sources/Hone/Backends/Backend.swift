@@ -1,0 +1,97 @@
+import HoneSDK
+
+/// A capability a backend may offer. Optimizers declare the ones they need; the host checks
+/// them against the backend before a run starts.
+public enum BackendCapability: String, CaseIterable, Codable, Sendable {
+    /// Text generation (chat or completion).
+    case generate
+    /// Log-probability-like scores of candidate continuations after a context.
+    case score
+    /// Vectors for texts.
+    case embed
+}
+
+/// Whether a text is embedded as a search query or as a passage (e5's `query: ` / `passage: `
+/// prefixes). Backends without such roles ignore it.
+public enum EmbeddingRole: String, Codable, Sendable {
+    case query, passage
+}
+
+/// One request to score candidate continuations of a context.
+public struct ScoreItem: Hashable, Sendable {
+    /// The prompted input.
+    public var context: String
+    /// The candidates (verbalizers), in label order.
+    public var candidates: [String]
+
+    /// Creates a score item.
+    public init(context: String, candidates: [String]) {
+        self.context = context
+        self.candidates = candidates
+    }
+}
+
+/// One request to generate text.
+public struct GenerateRequest: Hashable, Sendable {
+    /// The prompt (or the single user message, for chat backends).
+    public var prompt: String
+    /// Optional system message for chat backends.
+    public var system: String?
+    /// Maximum number of tokens to generate.
+    public var maxTokens: Int
+    /// Sampling temperature; 0 means greedy.
+    public var temperature: Double
+    /// Stop sequences.
+    public var stop: [String]
+    /// Which sample this is: a different index asks for a fresh sample, never the cached one.
+    public var sampleIndex: Int
+
+    /// Creates a generate request.
+    public init(prompt: String, system: String? = nil, maxTokens: Int = 256, temperature: Double = 0, stop: [String] = [], sampleIndex: Int = 0) {
+        self.prompt = prompt
+        self.system = system
+        self.maxTokens = maxTokens
+        self.temperature = temperature
+        self.stop = stop
+        self.sampleIndex = sampleIndex
+    }
+}
+
+/// Counters a backend keeps about the work it really did (cache hits are not backend calls).
+public struct BackendUsage: Sendable, Equatable {
+    /// Calls that reached the model (engine invocations or HTTP requests).
+    public var modelCalls: Int = 0
+    /// Texts or items served from the cache instead.
+    public var cacheHits: Int = 0
+    /// Texts or items computed by the model.
+    public var itemsComputed: Int = 0
+    /// Input tokens, where the backend reports them.
+    public var promptTokens: Int = 0
+    /// Output tokens, where the backend reports them.
+    public var completionTokens: Int = 0
+
+    /// Creates zeroed counters.
+    public init() {}
+}
+
+/// A model the host talks to. Implementations must be safe to call from several threads.
+///
+/// All calls are blocking: the host calls backends from the dedicated thread a stage runs on,
+/// never from Swift's cooperative pool. Methods for capabilities the backend lacks throw
+/// ``BackendError/unsupported(_:backend:)``.
+public protocol Backend: AnyObject, Sendable {
+    /// A short name for messages and the ledger, e.g. "e5" or "openai(http://127.0.0.1:8000)".
+    var name: String { get }
+    /// What this backend can do.
+    var capabilities: Set<BackendCapability> { get }
+    /// Work done so far.
+    var usage: BackendUsage { get }
+
+    /// One vector per text, in order.
+    func embed(_ texts: [String], role: EmbeddingRole) throws -> [[Float]]
+    /// For each item, one score per candidate: log-probabilities, or (for embedding backends)
+    /// scaled similarities. A softmax over an item's scores gives a distribution over candidates.
+    func score(_ items: [ScoreItem]) throws -> [[Double]]
+    /// One generated text per request, in order.
+    func generate(_ requests: [GenerateRequest]) throws -> [String]
+}
