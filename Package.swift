@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Hone", targets: ["Hone"]),
         .library(name: "HoneSDK", targets: ["HoneSDK"]),
         .executable(name: "hone", targets: ["hone"]),
+        .library(name: "HonePluginRLPrompt", type: .dynamic, targets: ["HonePluginRLPrompt"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +48,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // RLPrompt (Deng et al., 2022): soft Q-learning of a discrete prompt policy.
+        .target(
+            name: "HonePluginRLPrompt",
+            dependencies: ["HoneSDK"],
+            path: "Plugins/RLPrompt",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "RLPromptTests",
+            dependencies: ["HonePluginRLPrompt", "HoneSDK", "CHoneABI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(

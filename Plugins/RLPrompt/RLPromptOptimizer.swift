@@ -1,0 +1,196 @@
+import Foundation
+import HoneSDK
+
+/// The RLPrompt optimizer plugin (`org.hone.rlprompt`): learns a discrete prompt of
+/// `prompt_length` vocabulary tokens by on-policy soft Q-learning against the backend's
+/// `score`, and returns the greedy prompt that did best on dev.
+///
+/// Each step scores `prompts_per_step` sampled prompts on a training batch
+/// (`prompts_per_step x batch` budget calls); every `eval_every` steps the greedy prompt is
+/// scored on dev (skipped when that prompt was scored before). The run stops after
+/// `max_steps`, when the budget cannot pay for another step and a dev evaluation, or when
+/// the host cancels; it always returns the best prompt found so far.
+public final class RLPromptOptimizer: HoneOptimizer {
+    /// The plugin's descriptor.
+    public static let descriptor = OptimizerDescriptor(
+        id: "org.hone.rlprompt",
+        name: "RLPrompt",
+        version: "1.0.0",
+        description: "Discrete prompt optimization by soft Q-learning of a small token policy (Deng et al., EMNLP 2022).",
+        configSchema: RLPromptConfig.schema,
+        capabilities: ["score"])
+
+    /// The stage's configuration.
+    public let config: RLPromptConfig
+    private let host: HostConnection
+
+    /// Creates an instance for one stage.
+    public init(config: JSONValue, host: HostConnection) throws {
+        self.config = try RLPromptConfig(json: config)
+        self.host = host
+    }
+
+    /// Why a run ended.
+    enum StopReason: String {
+        case steps = "max_steps", budget, cancelled
+    }
+
+    /// Optimizes the prompt for the request's task.
+    public func run(_ request: RunRequest) throws -> RunResult {
+        let started = Date()
+        var waiting = 0.0
+        let task = request.task
+        guard task.labels.count >= 2 else {
+            throw PluginError.invalidArgument("org.hone.rlprompt needs a classification task with at least 2 labels; this task has \(task.labels.count)")
+        }
+        guard !task.train.isEmpty else {
+            throw PluginError.invalidArgument("org.hone.rlprompt needs training examples; the task's train split is empty")
+        }
+        let selectionSplit: VisibleSplit = task.dev.isEmpty ? .train : .dev
+        if task.dev.isEmpty { host.log(.warning, "rlprompt: the task has no dev split; selecting the final prompt on train instead") }
+
+        let vocabulary = try Vocabulary.load(source: config.vocabSource, file: config.vocabFile, limit: config.vocabSize,
+                                             trainingTexts: task.train.map(\.input))
+        let trainer = SoftQTrainer(config: config, vocabularySize: vocabulary.count, seed: request.seed)
+        let fingerprint = TrainingCheckpoint.fingerprint(config: config, vocabulary: vocabulary, seed: request.seed)
+        var progress = RunProgress()
+        if let saved = try? host.loadCheckpoint() {
+            do {
+                progress = try TrainingCheckpoint.restore(saved, into: trainer, fingerprint: fingerprint)
+                host.log(.info, "rlprompt: resumed from checkpoint at step \(trainer.step)")
+            } catch {
+                host.log(.warning, "rlprompt: ignoring checkpoint (\(error)); starting afresh")
+            }
+        }
+
+        let batchSize = config.trainBatchSize == 0 ? task.train.count : min(config.trainBatchSize, task.train.count)
+        let stepCost = config.promptsPerStep * batchSize
+        let devCost = selectionSplit == .dev ? task.dev.count : task.train.count
+        var remaining = request.budget.remainingCalls
+        var callsUsed = request.budget.usedCalls
+        var stopReason = StopReason.steps
+        var lastEvaluatedStep = -1
+
+        func evaluate(_ prompts: [String], split: VisibleSplit, indices: [Int]?) throws -> EvaluateResponse {
+            let t0 = Date()
+            defer { waiting += Date().timeIntervalSince(t0) }
+            let response = try host.evaluate(EvaluateRequest(prompts: prompts.map { PromptArtifact(text: $0) },
+                                                             split: split, indices: indices, details: true))
+            remaining = response.budget.remainingCalls
+            callsUsed = response.budget.usedCalls
+            return response
+        }
+
+        /// Scores the current greedy prompt for selection; false when the budget or a cancel stopped it.
+        func evaluateGreedy() throws -> Bool {
+            lastEvaluatedStep = trainer.step
+            let actions = trainer.greedyPrompt()
+            let text = vocabulary.text(of: actions)
+            if var known = progress.devResults[text] {
+                known.step = min(known.step, trainer.step)
+                if known.beats(progress.best) { progress.best = known }
+                return true
+            }
+            let result: PromptScore
+            do {
+                guard let first = try evaluate([text], split: selectionSplit, indices: nil).results.first else {
+                    throw PluginError.backend("the host answered a dev evaluation with no result")
+                }
+                result = first
+            } catch let error as PluginError where error.shouldStop {
+                return false
+            }
+            let candidate = RunProgress.Candidate(actions: actions, text: text, devScore: result.score,
+                                                  devReward: trainer.reward.promptReward(result.examples ?? []), step: trainer.step)
+            progress.devResults[text] = candidate
+            if candidate.beats(progress.best) { progress.best = candidate }
+            host.log(.debug, "rlprompt: step \(trainer.step) greedy \"\(text)\" \(selectionSplit.rawValue) \(candidate.devScore)")
+            return true
+        }
+
+        training: while trainer.step < config.maxSteps {
+            if host.isCancelled { stopReason = .cancelled; break }
+            if let left = remaining, left < stepCost + devCost { stopReason = .budget; break }
+            let samples = trainer.samplePrompts()
+            let texts = samples.map { vocabulary.text(of: $0.actions) }
+            let indices: [Int]? = batchSize == task.train.count ? nil : trainer.drawBatch(count: batchSize, from: task.train.count).map { task.train[$0].index }
+            let response: EvaluateResponse
+            do {
+                response = try evaluate(texts, split: .train, indices: indices)
+            } catch let error as PluginError where error.shouldStop {
+                stopReason = error.status == PluginError.cancelled("").status ? .cancelled : .budget
+                break training
+            }
+            guard response.results.count == samples.count else {
+                throw PluginError.backend("the host scored \(response.results.count) prompts, \(samples.count) were asked for")
+            }
+            let rewards = response.results.map { trainer.reward.promptReward($0.examples ?? []) }
+            for (sample, reward) in zip(samples, rewards) { progress.noteTraining(actions: sample.actions, reward: reward) }
+            let stats = trainer.update(samples: samples, rawRewards: rewards)
+            if trainer.step % config.evalEvery == 0 {
+                if !(try evaluateGreedy()) { stopReason = .budget; break training }
+            }
+            progress.curve.append([
+                "step": .number(Double(trainer.step)),
+                "mean_reward": .number(stats.meanReward),
+                "max_reward": .number(stats.maxReward),
+                "best_dev": progress.best.map { .number($0.devScore) } ?? .null,
+                "calls_used": .number(Double(callsUsed)),
+            ])
+            if config.checkpointEvery > 0 && trainer.step % config.checkpointEvery == 0 {
+                do {
+                    try host.saveCheckpoint(TrainingCheckpoint.encode(trainer: trainer, progress: progress, fingerprint: fingerprint))
+                } catch {
+                    host.log(.warning, "rlprompt: could not save a checkpoint at step \(trainer.step): \(error)")
+                }
+            }
+            let fraction = config.maxSteps > 0 ? Double(trainer.step) / Double(config.maxSteps) : -1
+            let budgetFraction = request.budget.limitCalls.map { Double(callsUsed) / Double(max($0, 1)) } ?? 0
+            host.progress(min(1, max(fraction, budgetFraction)),
+                          String(format: "step %d reward %.1f best %@ %@", trainer.step, stats.meanReward, selectionSplit.rawValue,
+                                 progress.best.map { String(format: "%.3f", $0.devScore) } ?? "-"))
+        }
+        // The final policy's greedy prompt is a candidate too, if not yet scored and the budget allows.
+        if lastEvaluatedStep != trainer.step && trainer.step > 0 && !host.isCancelled && (remaining.map { $0 >= devCost } ?? true) {
+            _ = try evaluateGreedy()
+        }
+        if trainer.step > 0 && config.checkpointEvery > 0 {
+            try? host.saveCheckpoint(TrainingCheckpoint.encode(trainer: trainer, progress: progress, fingerprint: fingerprint))
+        }
+
+        let chosenActions: [Int]
+        let chosenBy: String
+        if let best = progress.best {
+            chosenActions = best.actions
+            chosenBy = selectionSplit == .dev ? "best_dev" : "best_train_greedy"
+        } else if let bestTrain = progress.bestTrain {
+            chosenActions = bestTrain.actions
+            chosenBy = "best_sampled_train_reward"
+        } else {
+            chosenActions = trainer.greedyPrompt()
+            chosenBy = "untrained_greedy"
+        }
+        let text = vocabulary.text(of: chosenActions)
+        let elapsed = Date().timeIntervalSince(started)
+        let summary: JSONValue = [
+            "steps": .number(Double(trainer.step)),
+            "stop_reason": .string(stopReason.rawValue),
+            "chosen_by": .string(chosenBy),
+            "best_prompt": .string(text),
+            "best_dev_score": progress.best.map { .number($0.devScore) } ?? .null,
+            "best_step": progress.best.map { .number(Double($0.step)) } ?? .null,
+            "final_greedy_prompt": .string(vocabulary.text(of: trainer.greedyPrompt())),
+            "vocabulary_size": .number(Double(vocabulary.count)),
+            "calls_used": .number(Double(callsUsed)),
+            "seconds": .number(elapsed),
+            "seconds_waiting_for_host": .number(waiting),
+            "plugin_overhead_fraction": .number(elapsed > 0 ? max(0, elapsed - waiting) / elapsed : 0),
+        ]
+        let artifact = PromptArtifact(text: text, method: Self.descriptor.id, data: [
+            "tokens": .array(chosenActions.map { .string(vocabulary.tokens[$0]) }),
+            "dev_score": progress.best.map { .number($0.devScore) } ?? .null,
+            "step": progress.best.map { .number(Double($0.step)) } ?? .null,
+        ])
+        return RunResult(bestPrompt: artifact, summary: summary, curve: progress.curve)
+    }
+}
