@@ -1,0 +1,94 @@
+import XCTest
+@testable import HonePluginRLPrompt
+
+final class SoftQLossTests: XCTestCase {
+    func testHandComputedOneStepCase() {
+        // T = 1, V = 2, all logits 0, action 0, reward 1:
+        // A = log 0.5, V' = log 2, v2 target = 1 - log 2, v3 target the same, so each residual is -1.
+        let trace = PolicyTrace(actions: [0], hidden: [], logits: [0, 0])
+        let result = SoftQLoss.evaluate(online: [trace], targetLogits: [[0, 0]], rewards: [1], vocabularySize: 2)
+        XCTAssertEqual(result.loss, 1, accuracy: 1e-12)
+        // dL/dA = d2 + d3 = -2; dA/dq = onehot(0) - [0.5, 0.5].
+        XCTAssertEqual(result.logitGradients[0][0], -1, accuracy: 1e-12)
+        XCTAssertEqual(result.logitGradients[0][1], 1, accuracy: 1e-12)
+    }
+
+    func testLogitGradientsMatchFiniteDifferences() {
+        var generator = SeededGenerator(seed: 3)
+        let v = 6, t = 3
+        func randomLogits() -> [Double] { (0..<(v * t)).map { _ in generator.nextGaussian() * 2 } }
+        var traces = [PolicyTrace(actions: [1, 4, 0], hidden: [], logits: randomLogits()),
+                      PolicyTrace(actions: [5, 5, 2], hidden: [], logits: randomLogits())]
+        let targets = [randomLogits(), randomLogits()]
+        let rewards = [1.7, -0.4]
+        let analytic = SoftQLoss.evaluate(online: traces, targetLogits: targets, rewards: rewards, vocabularySize: v)
+        let h = 1e-6
+        for b in 0..<traces.count {
+            for i in 0..<(v * t) {
+                let saved = traces[b].logits[i]
+                traces[b].logits[i] = saved + h
+                let up = SoftQLoss.evaluate(online: traces, targetLogits: targets, rewards: rewards, vocabularySize: v).loss
+                traces[b].logits[i] = saved - h
+                let down = SoftQLoss.evaluate(online: traces, targetLogits: targets, rewards: rewards, vocabularySize: v).loss
+                traces[b].logits[i] = saved
+                XCTAssertEqual(analytic.logitGradients[b][i], (up - down) / (2 * h), accuracy: 1e-6, "prompt \(b) logit \(i)")
+            }
+        }
+    }
+
+    func testParameterGradientsThroughThePolicyMatchFiniteDifferences() {
+        var generator = SeededGenerator(seed: 11)
+        let shape = PolicyShape(vocabularySize: 7, promptLength: 3, embeddingSize: 3, hiddenSize: 4)
+        // A larger output scale than the default so that every layer gets a visible gradient.
+        var policy = PromptPolicy(shape: shape, outputScale: 1, generator: &generator)
+        let target = PromptPolicy(shape: shape, outputScale: 1, generator: &generator)
+        let prompts = [[2, 0, 6], [5, 5, 1]]
+        let rewards = [2.5, -1.0]
+        func loss(_ p: PromptPolicy) -> Double {
+            SoftQLoss.evaluate(online: prompts.map { p.forward($0) }, targetLogits: prompts.map { target.forward($0).logits },
+                               rewards: rewards, vocabularySize: shape.vocabularySize).loss
+        }
+        let traces = prompts.map { policy.forward($0) }
+        let result = SoftQLoss.evaluate(online: traces, targetLogits: prompts.map { target.forward($0).logits },
+                                        rewards: rewards, vocabularySize: shape.vocabularySize)
+        var gradient = [Double](repeating: 0, count: shape.parameterCount)
+        for (trace, g) in zip(traces, result.logitGradients) { policy.backward(trace, logitGradients: g, into: &gradient) }
+        let h = 1e-6
+        for i in 0..<shape.parameterCount {
+            let saved = policy.parameters[i]
+            policy.parameters[i] = saved + h
+            let up = loss(policy)
+            policy.parameters[i] = saved - h
+            let down = loss(policy)
+            policy.parameters[i] = saved
+            XCTAssertEqual(gradient[i], (up - down) / (2 * h), accuracy: 1e-5 * max(1, abs(gradient[i])), "parameter \(i)")
+        }
+    }
+
+    func testHigherRewardRaisesTheSampledPromptsProbability() {
+        // One update with a positive shaped reward for one prompt and a negative one for another
+        // moves their log-probabilities apart.
+        var config = RLPromptConfig()
+        config.promptLength = 2
+        config.promptsPerStep = 2
+        config.embeddingSize = 4
+        config.hiddenSize = 8
+        config.learningRate = 0.05
+        let trainer = SoftQTrainer(config: config, vocabularySize: 10, seed: 1)
+        let good = trainer.policy.forward([1, 2]), bad = trainer.policy.forward([7, 8])
+        func logProb(_ trace: PolicyTrace) -> Double {
+            var total = 0.0
+            trace.logits.withUnsafeBufferPointer { q in
+                for t in 0..<2 {
+                    let row = UnsafeBufferPointer(rebasing: q[(t * 10)..<((t + 1) * 10)])
+                    total += row[trace.actions[t]] - SoftQLoss.logSumExp(row)
+                }
+            }
+            return total
+        }
+        let gapBefore = logProb(good) - logProb(bad)
+        trainer.update(samples: [good, bad], rawRewards: [100, -100])
+        let gapAfter = logProb(trainer.policy.forward([1, 2])) - logProb(trainer.policy.forward([7, 8]))
+        XCTAssertGreaterThan(gapAfter, gapBefore + 0.05)
+    }
+}
