@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# RLPrompt acceptance measurement (issue 5). Not part of the test suite: it runs the embedded
+# e5 model for a long time.
+#
+# For each dataset and data seed, at one fixed budget of backend scorings per optimizing
+# method, it reports the held-out TEST accuracy of:
+#   empty         the empty prompt
+#   handwritten   a hand-written prompt (fixed below, written before any result was seen)
+#   single_token  the best single vocabulary token (random search over 1-token prompts, same budget)
+#   random_search random search, same vocabulary (RLPrompt's default word list), length 5, same budget
+#   rlprompt      RLPrompt (org.hone.rlprompt)
+# Every prompt is picked on train/dev only; test is scored once per picked prompt, by the host.
+#
+# Usage (from the project root):
+#   benchmarks/rlprompt_acceptance.sh
+# Environment (defaults in brackets):
+#   DATASETS ["sst-2 agnews"]   SEEDS ["16-13 16-42 16-100"]   BUDGET [4000]
+#   TEST_SAMPLE [full test set]  seeded sample of test rows, to shorten the run
+#   RLPROMPT_CONFIG ['{"train_batch_size": 8, "eval_every": 5}']  JSON object for the RLPrompt stage
+#   RUNS ["rlprompt random_search single_token"]  which of the three pipelines to run
+#   DATA [../shared/data/fsc]   OUT [runs/rlprompt-acceptance]   HONE [.build/debug/hone]
+# Writes OUT/<dataset>/<seed>/<run>/result.json and OUT/summary.md (table) + OUT/summary.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATASETS=${DATASETS:-"sst-2 agnews"}
+SEEDS=${SEEDS:-"16-13 16-42 16-100"}
+BUDGET=${BUDGET:-4000}
+TEST_SAMPLE=${TEST_SAMPLE:-}
+RLPROMPT_CONFIG=${RLPROMPT_CONFIG:-'{"train_batch_size": 8, "eval_every": 5}'}
+DATA=${DATA:-../shared/data/fsc}
+OUT=${OUT:-runs/rlprompt-acceptance}
+HONE=${HONE:-.build/debug/hone}
+RUNS=${RUNS:-"rlprompt random_search single_token"}
+
+if [ ! -x "$HONE" ]; then swift build; fi
+mkdir -p "$OUT"
+export BUDGET TEST_SAMPLE RLPROMPT_CONFIG DATA OUT
+
+for dataset in $DATASETS; do
+  for seed in $SEEDS; do
+    # Write the three pipelines of this (dataset, seed) and a normalized copy of its data.
+    python3 benchmarks/rlprompt_acceptance_pipelines.py "$dataset" "$seed"
+    for run in $RUNS; do
+      dir="$OUT/$dataset/$seed/$run"
+      if [ -f "$dir/result.json" ]; then echo "== $dataset $seed $run: done before, kept"; continue; fi
+      echo "== $dataset $seed $run"
+      "$HONE" run "$OUT/$dataset/$seed/$run.json" --out "$dir" -q | tee "$dir.log"
+    done
+  done
+done
+python3 benchmarks/rlprompt_acceptance_summary.py "$OUT" | tee "$OUT/summary.md"
