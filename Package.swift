@@ -78,7 +78,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RLPromptTests",
-            dependencies: ["HonePluginRLPrompt", "HoneSDK", "CHoneABI"],
+            dependencies: ["HonePluginRLPrompt", "Hone", "HoneSDK", "CHoneABI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(

@@ -17,7 +17,7 @@ public struct RLPromptConfig: Sendable, Equatable {
     /// Training examples scored per prompt per step; 0 means the whole training split (as the paper).
     public var trainBatchSize = 0
     /// Adam's step size.
-    public var learningRate = 1e-3
+    public var learningRate = 3e-3
     /// Global L2 norm the gradient is clipped to (paper: 5).
     public var gradientClipNorm = 5.0
     /// Polyak rate of the target network (paper: 0.001).
@@ -46,6 +46,16 @@ public struct RLPromptConfig: Sendable, Equatable {
     public var evalEvery = 10
     /// Save a checkpoint every this many steps; 0 saves none.
     public var checkpointEvery = 25
+    /// Which prompts compete on dev at each evaluation.
+    public var selectFrom = Selection.greedyAndBestSampled
+
+    /// The candidates scored on dev at each evaluation.
+    public enum Selection: String, CaseIterable, Sendable {
+        /// Only the policy's greedy prompt (what the reference code evaluates).
+        case greedy
+        /// The greedy prompt and the best sampled training prompt since the last evaluation.
+        case greedyAndBestSampled = "greedy_and_best_sampled"
+    }
 
     /// The paper's defaults.
     public init() {}
@@ -86,6 +96,11 @@ public struct RLPromptConfig: Sendable, Equatable {
         outputInitScale = try reader.number("output_init_scale", outputInitScale)
         evalEvery = try reader.int("eval_every", evalEvery)
         checkpointEvery = try reader.int("checkpoint_every", checkpointEvery)
+        let selection = try reader.string("select_from", selectFrom.rawValue)
+        guard let parsedSelection = Selection(rawValue: selection) else {
+            throw PluginError.config("org.hone.rlprompt: select_from \"\(selection)\" is not one of \(Selection.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        selectFrom = parsedSelection
         if vocabSource == .file && (vocabFile ?? "").isEmpty {
             throw PluginError.config("org.hone.rlprompt: vocab_source is \"file\" but vocab_file is not set; give the path of a file with one token per line")
         }
@@ -166,6 +181,7 @@ public struct RLPromptConfig: Sendable, Equatable {
             "output_init_scale": number(0, 100, d.outputInitScale),
             "eval_every": integer(1, 10_000_000, d.evalEvery),
             "checkpoint_every": integer(0, 10_000_000, d.checkpointEvery),
+            "select_from": ["type": "string", "enum": .array(Selection.allCases.map { .string($0.rawValue) }), "default": .string(d.selectFrom.rawValue)],
         ]
         return [
             "type": "object",

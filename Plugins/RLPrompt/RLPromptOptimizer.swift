@@ -65,7 +65,8 @@ public final class RLPromptOptimizer: HoneOptimizer {
 
         let batchSize = config.trainBatchSize == 0 ? task.train.count : min(config.trainBatchSize, task.train.count)
         let stepCost = config.promptsPerStep * batchSize
-        let devCost = selectionSplit == .dev ? task.dev.count : task.train.count
+        let candidatesPerEvaluation = config.selectFrom == .greedyAndBestSampled ? 2 : 1
+        let devCost = (selectionSplit == .dev ? task.dev.count : task.train.count) * candidatesPerEvaluation
         var remaining = request.budget.remainingCalls
         var callsUsed = request.budget.usedCalls
         var stopReason = StopReason.steps
@@ -81,10 +82,8 @@ public final class RLPromptOptimizer: HoneOptimizer {
             return response
         }
 
-        /// Scores the current greedy prompt for selection; false when the budget or a cancel stopped it.
-        func evaluateGreedy() throws -> Bool {
-            lastEvaluatedStep = trainer.step
-            let actions = trainer.greedyPrompt()
+        /// Scores one candidate on the selection split; false when the budget or a cancel stopped it.
+        func evaluateCandidate(_ actions: [Int], kind: String) throws -> Bool {
             let text = vocabulary.text(of: actions)
             if var known = progress.devResults[text] {
                 known.step = min(known.step, trainer.step)
@@ -94,7 +93,7 @@ public final class RLPromptOptimizer: HoneOptimizer {
             let result: PromptScore
             do {
                 guard let first = try evaluate([text], split: selectionSplit, indices: nil).results.first else {
-                    throw PluginError.backend("the host answered a dev evaluation with no result")
+                    throw PluginError.backend("the host answered a \(selectionSplit.rawValue) evaluation with no result")
                 }
                 result = first
             } catch let error as PluginError where error.shouldStop {
@@ -104,7 +103,19 @@ public final class RLPromptOptimizer: HoneOptimizer {
                                                   devReward: trainer.reward.promptReward(result.examples ?? []), step: trainer.step)
             progress.devResults[text] = candidate
             if candidate.beats(progress.best) { progress.best = candidate }
-            host.log(.debug, "rlprompt: step \(trainer.step) greedy \"\(text)\" \(selectionSplit.rawValue) \(candidate.devScore)")
+            host.log(.debug, "rlprompt: step \(trainer.step) \(kind) \"\(text)\" \(selectionSplit.rawValue) \(candidate.devScore)")
+            return true
+        }
+
+        /// Scores the greedy prompt and, with `select_from` = greedy_and_best_sampled, the best
+        /// sampled prompt since the last evaluation; false when the budget or a cancel stopped it.
+        func evaluateSelection() throws -> Bool {
+            lastEvaluatedStep = trainer.step
+            guard try evaluateCandidate(trainer.greedyPrompt(), kind: "greedy") else { return false }
+            if config.selectFrom == .greedyAndBestSampled, let recent = progress.recentBestSample {
+                progress.recentBestSample = nil
+                guard try evaluateCandidate(recent.actions, kind: "best sampled") else { return false }
+            }
             return true
         }
 
@@ -128,7 +139,7 @@ public final class RLPromptOptimizer: HoneOptimizer {
             for (sample, reward) in zip(samples, rewards) { progress.noteTraining(actions: sample.actions, reward: reward) }
             let stats = trainer.update(samples: samples, rawRewards: rewards)
             if trainer.step % config.evalEvery == 0 {
-                if !(try evaluateGreedy()) { stopReason = .budget; break training }
+                if !(try evaluateSelection()) { stopReason = .budget; break training }
             }
             progress.curve.append([
                 "step": .number(Double(trainer.step)),
@@ -150,9 +161,9 @@ public final class RLPromptOptimizer: HoneOptimizer {
                           String(format: "step %d reward %.1f best %@ %@", trainer.step, stats.meanReward, selectionSplit.rawValue,
                                  progress.best.map { String(format: "%.3f", $0.devScore) } ?? "-"))
         }
-        // The final policy's greedy prompt is a candidate too, if not yet scored and the budget allows.
+        // The final policy's candidates are scored too, if not yet scored and the budget allows.
         if lastEvaluatedStep != trainer.step && trainer.step > 0 && !host.isCancelled && (remaining.map { $0 >= devCost } ?? true) {
-            _ = try evaluateGreedy()
+            _ = try evaluateSelection()
         }
         if trainer.step > 0 && config.checkpointEvery > 0 {
             try? host.saveCheckpoint(TrainingCheckpoint.encode(trainer: trainer, progress: progress, fingerprint: fingerprint))

@@ -28,6 +28,9 @@ public struct RunProgress: Sendable, Equatable {
     public var best: Candidate?
     /// The best sampled training prompt by raw reward: the fallback when no dev evaluation happened.
     public var bestTrain: (actions: [Int], reward: Double)?
+    /// The best sampled training prompt since the last selection evaluation (a dev candidate
+    /// with `select_from` = greedy_and_best_sampled).
+    public var recentBestSample: (actions: [Int], reward: Double)?
     /// One point per training step: `{"step", "mean_reward", "max_reward", "best_dev", "calls_used"}`.
     public var curve: [JSONValue] = []
     /// Dev results by prompt text, so a greedy prompt seen before is not paid for twice.
@@ -39,10 +42,12 @@ public struct RunProgress: Sendable, Equatable {
     /// Records a sampled training prompt's raw reward.
     public mutating func noteTraining(actions: [Int], reward: Double) {
         if bestTrain == nil || reward > bestTrain!.reward { bestTrain = (actions, reward) }
+        if recentBestSample == nil || reward > recentBestSample!.reward { recentBestSample = (actions, reward) }
     }
 
     public static func == (lhs: RunProgress, rhs: RunProgress) -> Bool {
         lhs.best == rhs.best && lhs.curve == rhs.curve && lhs.devResults == rhs.devResults
             && lhs.bestTrain?.actions == rhs.bestTrain?.actions && lhs.bestTrain?.reward == rhs.bestTrain?.reward
+            && lhs.recentBestSample?.actions == rhs.recentBestSample?.actions && lhs.recentBestSample?.reward == rhs.recentBestSample?.reward
     }
 }

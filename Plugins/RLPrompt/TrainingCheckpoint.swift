@@ -43,6 +43,9 @@ public enum TrainingCheckpoint {
             "dev_results": .array(progress.devResults.values.sorted { $0.text < $1.text }.map(candidate)),
         ]
         if let best = progress.best { document["best"] = candidate(best) }
+        if let recent = progress.recentBestSample {
+            document["recent_best_sample"] = ["actions": .array(recent.actions.map { .number(Double($0)) }), "reward": .number(recent.reward)]
+        }
         if let bestTrain = progress.bestTrain {
             document["best_train"] = ["actions": .array(bestTrain.actions.map { .number(Double($0)) }), "reward": .number(bestTrain.reward)]
         }
@@ -85,6 +88,9 @@ public enum TrainingCheckpoint {
         }
         if let bestTrain = document["best_train"], let reward = bestTrain["reward"]?.doubleValue {
             progress.bestTrain = (try actions(bestTrain["actions"]), reward)
+        }
+        if let recent = document["recent_best_sample"], let reward = recent["reward"]?.doubleValue {
+            progress.recentBestSample = (try actions(recent["actions"]), reward)
         }
         return progress
     }

@@ -44,7 +44,7 @@ final class RLPromptConfigTests: XCTestCase {
         let schema = RLPromptConfig.schema
         XCTAssertEqual(schema["additionalProperties"], false)
         let properties = schema["properties"]?.objectValue ?? [:]
-        XCTAssertEqual(properties.count, 20)
+        XCTAssertEqual(properties.count, 21)
         for (key, property) in properties where key != "vocab_file" {
             XCTAssertNotNil(property["default"], key)
         }
