@@ -120,7 +120,8 @@ public final class RLPromptOptimizer: HoneOptimizer {
         }
 
         training: while trainer.step < config.maxSteps {
-            if host.isCancelled { stopReason = .cancelled; break }
+            // The host also reports "cancelled" once the budget is spent; tell the two apart.
+            if host.isCancelled { stopReason = remaining.map { $0 < stepCost } == true ? .budget : .cancelled; break }
             if let left = remaining, left < stepCost + devCost { stopReason = .budget; break }
             let samples = trainer.samplePrompts()
             let texts = samples.map { vocabulary.text(of: $0.actions) }

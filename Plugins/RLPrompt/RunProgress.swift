@@ -45,6 +45,7 @@ public struct RunProgress: Sendable, Equatable {
         if recentBestSample == nil || reward > recentBestSample!.reward { recentBestSample = (actions, reward) }
     }
 
+    /// Whether two records hold the same prompts, scores and curve.
     public static func == (lhs: RunProgress, rhs: RunProgress) -> Bool {
         lhs.best == rhs.best && lhs.curve == rhs.curve && lhs.devResults == rhs.devResults
             && lhs.bestTrain?.actions == rhs.bestTrain?.actions && lhs.bestTrain?.reward == rhs.bestTrain?.reward
