@@ -1,0 +1,112 @@
+import CSQLite
+import Foundation
+
+/// A thin, thread-safe wrapper over one SQLite connection: the only place Hone calls SQLite.
+final class SQLiteDatabase: @unchecked Sendable {
+    private var db: OpaquePointer?
+    private let lock = NSRecursiveLock()
+    /// The database file.
+    let path: String
+
+    /// Opens (creating if needed) the database at `path`, in WAL mode.
+    init(path: String) throws {
+        self.path = path
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil) == SQLITE_OK else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw CacheError("cannot open the cache database \(path): \(message); check the directory is writable or set another cache path")
+        }
+        sqlite3_busy_timeout(db, 5000)
+        try execute("PRAGMA journal_mode=WAL")
+        try execute("PRAGMA synchronous=NORMAL")
+    }
+
+    deinit { sqlite3_close(db) }
+
+    /// Runs SQL with no results.
+    func execute(_ sql: String) throws {
+        try lock.withLock {
+            var error: UnsafeMutablePointer<CChar>?
+            if sqlite3_exec(db, sql, nil, nil, &error) != SQLITE_OK {
+                let message = error.map { String(cString: $0) } ?? "unknown error"
+                sqlite3_free(error)
+                throw CacheError("SQLite error in \(path): \(message)")
+            }
+        }
+    }
+
+    /// A compiled statement; finalize it when done.
+    final class Statement {
+        let raw: OpaquePointer
+        init(raw: OpaquePointer) { self.raw = raw }
+        deinit { sqlite3_finalize(raw) }
+
+        func reset() { sqlite3_reset(raw); sqlite3_clear_bindings(raw) }
+        func bind(_ index: Int32, blob: [UInt8]) {
+            blob.withUnsafeBytes { _ = sqlite3_bind_blob(raw, index, $0.baseAddress, Int32($0.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
+        }
+        func bind(_ index: Int32, text: String) {
+            _ = sqlite3_bind_text(raw, index, text, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+        }
+        func bind(_ index: Int32, int: Int) { sqlite3_bind_int64(raw, index, Int64(int)) }
+        func bind(_ index: Int32, double: Double) { sqlite3_bind_double(raw, index, double) }
+        /// Steps once; true when a row is available.
+        func step() throws -> Bool {
+            let rc = sqlite3_step(raw)
+            if rc == SQLITE_ROW { return true }
+            if rc == SQLITE_DONE { return false }
+            throw CacheError("SQLite step failed: \(String(cString: sqlite3_errstr(rc)))")
+        }
+        func blob(_ column: Int32) -> [UInt8] {
+            let count = Int(sqlite3_column_bytes(raw, column))
+            guard count > 0, let p = sqlite3_column_blob(raw, column) else { return [] }
+            return Array(UnsafeRawBufferPointer(start: p, count: count))
+        }
+        func text(_ column: Int32) -> String {
+            guard let p = sqlite3_column_text(raw, column) else { return "" }
+            return String(cString: p)
+        }
+        func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(raw, column)) }
+    }
+
+    /// Compiles a statement.
+    func prepare(_ sql: String) throws -> Statement {
+        try lock.withLock {
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+                throw CacheError("SQLite could not prepare \(sql): \(String(cString: sqlite3_errmsg(db)))")
+            }
+            return Statement(raw: statement)
+        }
+    }
+
+    /// Runs `body` inside a transaction, holding the connection's lock.
+    func transaction<R>(_ body: () throws -> R) throws -> R {
+        try lock.withLock {
+            try execute("BEGIN IMMEDIATE")
+            do {
+                let result = try body()
+                try execute("COMMIT")
+                return result
+            } catch {
+                try? execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` holding the connection's lock.
+    func locked<R>(_ body: () throws -> R) rethrows -> R {
+        try lock.withLock(body)
+    }
+}
+
+/// The cache could not be opened, read or written.
+public struct CacheError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong and what to do.
+    public var message: String
+    /// Creates a cache error.
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import HoneSDK
+
+/// A pipeline, as read from `pipeline.json`: a task, a backend and optimizer stages.
+///
+/// Parsing validates everything that can be checked without loading data or plugins; each
+/// error names its JSON path. Relative paths in the file are resolved against the file's folder.
+public struct PipelineConfig: Sendable {
+    /// A name for the run (used in messages and the run directory).
+    public var name: String
+    /// The seed every random choice of the run derives from.
+    public var seed: UInt64
+    /// Where results go; `hone run --out` overrides it.
+    public var outputDirectory: String?
+    /// Extra plugin directories or files, searched before `HONE_PLUGIN_PATH`.
+    public var pluginPaths: [String]
+    /// The task.
+    public var task: TaskConfig
+    /// The backend.
+    public var backend: BackendConfig
+    /// The cache.
+    public var cache: CacheConfig
+    /// Optimizer stages, run in order; each starts from the previous stage's best prompt.
+    public var stages: [StageConfig]
+    /// The folder relative paths are resolved against.
+    public var baseDirectory: String
+
+    /// Reads and validates the config file at `path`.
+    public static func load(file path: String) throws -> PipelineConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, path: "$", message: "cannot read the file; check the path")
+        }
+        let json: JSONValue
+        do { json = try JSONValue(parsingUTF8: Array(data)) } catch let error as JSONSyntaxError {
+            throw ConfigError(file: path, path: "$", message: error.description)
+        }
+        let base = (URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        do { return try PipelineConfig(json: json, baseDirectory: base) } catch let error as ConfigError {
+            throw error.inFile(path)
+        }
+    }
+
+    /// Validates a parsed config; relative paths are resolved against `baseDirectory`.
+    public init(json: JSONValue, baseDirectory: String) throws {
+        let root = try ConfigObject(json, path: "$")
+        self.baseDirectory = baseDirectory
+        name = try root.optionalString("name") ?? "pipeline"
+        seed = UInt64(try root.optionalInt("seed", in: 0...Int(Int32.max)) ?? 0)
+        outputDirectory = try root.optionalString("output_dir").map { PipelineConfig.resolve($0, against: baseDirectory) }
+        pluginPaths = (try root.optionalStringArray("plugin_paths") ?? []).map { PipelineConfig.resolve($0, against: baseDirectory) }
+        task = try TaskConfig(try root.object("task"), baseDirectory: baseDirectory)
+        backend = try BackendConfig(try root.optionalObject("backend"))
+        cache = try CacheConfig(try root.optionalObject("cache"), baseDirectory: baseDirectory)
+        stages = try root.array("stages") { value, path in try StageConfig(try ConfigObject(value, path: path)) }
+        try root.finish()
+    }
+
+    /// `path` if absolute (or `~`-relative), else joined to `base`.
+    public static func resolve(_ path: String, against base: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("~") { return (path as NSString).expandingTildeInPath }
+        return URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+    }
+}
+
+/// The task: data, template, labels and metric.
+public struct TaskConfig: Sendable {
+    /// Where the examples come from.
+    public var dataset: DatasetConfig
+    /// The template with `{prompt}` and `{input}` slots.
+    public var template: String
+    /// The task's own prompt: the baseline, and the first stage's starting point.
+    public var prompt: String
+    /// Labels with their verbalizers, in index order.
+    public var labels: [TaskLabel]
+    /// The metric name.
+    public var metric: String
+
+    /// The metrics the host computes for classification tasks.
+    public static let metrics = ["accuracy", "macro_f1"]
+
+    init(_ o: ConfigObject, baseDirectory: String) throws {
+        dataset = try DatasetConfig(try o.object("dataset"), baseDirectory: baseDirectory)
+        template = try o.optionalString("template") ?? "{prompt} {input}"
+        guard template.contains("{input}") else {
+            throw ConfigError(path: o.path(of: "template"), message: "the template must contain the {input} slot, e.g. \"{prompt} {input}\"")
+        }
+        guard template.contains("{prompt}") else {
+            throw ConfigError(path: o.path(of: "template"), message: "the template must contain the {prompt} slot, where optimizers put the prompt, e.g. \"{prompt} {input}\"")
+        }
+        prompt = try o.optionalString("prompt") ?? ""
+        labels = try o.array("labels", nonEmpty: true) { value, path in
+            let l = try ConfigObject(value, path: path)
+            let name = try l.string("name")
+            let label = TaskLabel(name: name, verbalizer: try l.optionalString("verbalizer") ?? name)
+            try l.finish()
+            return label
+        }
+        if labels.count < 2 {
+            throw ConfigError(path: o.path(of: "labels"), message: "a classification task needs at least 2 labels, found \(labels.count)")
+        }
+        var seen = Set<String>()
+        for (i, l) in labels.enumerated() where !seen.insert(l.name).inserted {
+            throw ConfigError(path: "\(o.path(of: "labels"))[\(i)].name", message: "duplicate label name \"\(l.name)\"")
+        }
+        metric = try o.optionalChoice("metric", TaskConfig.metrics) ?? "accuracy"
+        try o.finish()
+    }
+}
+
+/// Which backend to use, and its settings.
+public struct BackendConfig: Sendable {
+    /// The backend type, e.g. "e5".
+    public var type: String
+    /// The whole backend object, for backend-specific members.
+    public var settings: JSONValue
+    /// Similarity temperature (e5 `score`).
+    public var temperature: Double
+    /// Texts per engine call (e5).
+    public var batchSize: Int
+
+    /// Backend types this host knows.
+    public static let types = ["e5"]
+
+    init(_ o: ConfigObject?) throws {
+        guard let o else {
+            type = "e5"; settings = ["type": "e5"]; temperature = 0.01; batchSize = 64
+            return
+        }
+        type = try o.optionalChoice("type", BackendConfig.types) ?? "e5"
+        settings = .object(o.members)
+        temperature = try o.optionalDouble("temperature", in: 1e-6...100) ?? 0.01
+        batchSize = try o.optionalInt("batch_size", in: 1...4096) ?? 64
+        try o.finish()
+    }
+}
+
+/// Where and whether the persistent cache lives.
+public struct CacheConfig: Sendable {
+    /// The SQLite file; nil means the default location (see ``EmbeddingCache/defaultPath(environment:)``).
+    public var path: String?
+    /// Whether to use a persistent cache at all (an in-memory cache is always used).
+    public var enabled: Bool
+
+    init(_ o: ConfigObject?, baseDirectory: String) throws {
+        path = try o?.optionalString("path").map { PipelineConfig.resolve($0, against: baseDirectory) }
+        enabled = try o?.optionalBool("enabled") ?? true
+        try o?.finish()
+    }
+}
+
+/// One optimizer stage.
+public struct StageConfig: Sendable {
+    /// The plugin id, e.g. "org.hone.random-search".
+    public var plugin: String
+    /// The plugin's own config, checked against its schema when the plugin is loaded.
+    public var config: JSONValue
+    /// The stage's budget of backend calls (each prompt-example scoring counts one).
+    public var budgetCalls: Int?
+    /// JSON path of this stage, for errors found later (schema violations).
+    public var path: String
+
+    init(_ o: ConfigObject) throws {
+        path = o.path
+        plugin = try o.string("plugin")
+        config = o.value("config") ?? .object([:])
+        if config.objectValue == nil {
+            throw ConfigError(path: o.path(of: "config"), message: "expected an object, found \(config.typeName)")
+        }
+        if let budget = try o.optionalObject("budget") {
+            budgetCalls = try budget.optionalInt("calls", in: 1...Int(Int32.max))
+            try budget.finish()
+        }
+        try o.finish()
+    }
+}
