@@ -55,7 +55,7 @@ static const char rs_config_schema[] =
     "\"description\":\"Best-on-train prompts re-ranked on train+dev at the end; 0 picks on train alone.\"},"
     "\"seed\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":9007199254740991,"
     "\"description\":\"Overrides the pipeline seed for this stage.\"},"
-    "\"vocabulary\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"
+    "\"vocabulary\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"minLength\":1},"
     "\"description\":\"Tokens to draw from; default: words of the training inputs.\"}"
     "}"
     "}";
