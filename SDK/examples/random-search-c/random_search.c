@@ -602,7 +602,7 @@ static hone_status rs_run(void *opaque, const char *run_json, hone_sink *result)
         status = hone_fail(result, HONE_ERR_INTERNAL, "out of memory starting " RS_PLUGIN_ID);
         goto done;
     }
-    hone_logf(host, HONE_LOG_INFO, RS_PLUGIN_ID ": %zu-word vocabulary, %d tokens per prompt, up to %ld rounds of %d",
+    hone_logf(host, HONE_LOG_INFO, "%zu-word vocabulary, %d tokens per prompt, up to %ld rounds of %d",
               vocabulary_count, self->prompt_length, self->rounds, self->candidates_per_round);
 
     for (long r = 0; r < self->rounds; r++) {
@@ -691,11 +691,11 @@ static hone_status rs_run(void *opaque, const char *run_json, hone_sink *result)
     }
     if (best != NULL) {
         if (HONE_HOST_HAS(host, progress)) host->progress(host, 1.0, "done");
-        hone_logf(host, HONE_LOG_INFO, RS_PLUGIN_ID ": best \"%s\" (train %.4f%s) after %ld prompts, stopped: %s",
+        hone_logf(host, HONE_LOG_INFO, "best \"%s\" (train %.4f%s) after %ld prompts, stopped: %s",
                   best->text, best->train, best->has_dev ? ", re-ranked on dev" : "", drawn, rs_stop_name(stop));
     } else {
         hone_logf(host, HONE_LOG_WARNING,
-                  RS_PLUGIN_ID ": no prompt could be evaluated (stopped: %s); returning the seed prompt",
+                  "no prompt could be evaluated (stopped: %s); returning the seed prompt",
                   rs_stop_name(stop));
     }
 

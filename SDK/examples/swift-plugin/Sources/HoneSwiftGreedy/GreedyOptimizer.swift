@@ -71,7 +71,7 @@ final class GreedyOptimizer: HoneOptimizer {
             ? seedWords
             : (0..<promptLength).map { _ in vocabulary[Int(rng.next() % UInt64(vocabulary.count))] }
         guard let start = try search.scoreOnTrain([tokens])?.first else {
-            host.log(.warning, "\(Self.id): the budget cannot cover one evaluation; returning the seed prompt")
+            host.log(.warning, "the budget cannot cover one evaluation; returning the seed prompt")
             return RunResult(bestPrompt: request.seedPrompt, summary: search.summary(best: nil), curve: [])
         }
         var best = start
@@ -103,7 +103,7 @@ final class GreedyOptimizer: HoneOptimizer {
         let dev = try search.scoreOnDev(text)
         var data: [String: JSONValue] = ["tokens": .array(tokens.map { .string($0) }), "train_score": .number(best)]
         if let dev { data["dev_score"] = .number(dev) }
-        host.log(.info, "\(Self.id): best \"\(text)\" train \(best), stopped: \(search.stopped)")
+        host.log(.info, "best \"\(text)\" train \(best), stopped: \(search.stopped)")
         return RunResult(
             bestPrompt: PromptArtifact(text: text, method: Self.id, data: .object(data)),
             summary: search.summary(best: (best, dev)),
