@@ -34,22 +34,6 @@ enum OutOfTreeBuild {
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()
 
-    /// The `hone` executable built with the tests: SwiftPM puts it in the folder of the test binary.
-    static func honeExecutable(file: StaticString = #filePath, line: UInt = #line) throws -> URL {
-        var folders: [URL] = []
-        if let testBinary = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            folders.append(URL(fileURLWithPath: testBinary).deletingLastPathComponent())
-        }
-        let bundle = Bundle(for: BundleMarker.self).bundleURL
-        folders += [bundle, bundle.deletingLastPathComponent()]
-        for folder in folders {
-            let hone = folder.appendingPathComponent("hone")
-            if FileManager.default.isExecutableFile(atPath: hone.path) { return hone }
-        }
-        XCTFail("no hone executable in \(folders.map(\.path)); run `swift build` before `swift test`", file: file, line: line)
-        throw CocoaError(.fileNoSuchFile)
-    }
-
     /// Builds both examples on first use; later calls return the same products (or the same failure).
     static func products() throws -> Products {
         lock.lock()
@@ -70,8 +54,6 @@ enum OutOfTreeBuild {
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var cached: Result<Products, Error>?
-
-    private final class BundleMarker {}
 
     private static func build() throws -> Products {
         let fm = FileManager.default

@@ -35,7 +35,7 @@ final class OutOfTreePluginTests: XCTestCase {
 
     func testPluginsListShowsBothOutOfTreePluginsFromHonePluginPath() throws {
         let products = try OutOfTreeBuild.products()
-        let hone = try OutOfTreeBuild.honeExecutable()
+        let hone = try BuiltProducts.hone()
         let list = try OutOfTreeBuild.run([hone.path, "plugins", "list", "--json"], in: products.root,
                                           environment: ["HONE_PLUGIN_PATH": pluginPath(products)])
         XCTAssertEqual(list.status, 0, list.stderr)
@@ -63,7 +63,7 @@ final class OutOfTreePluginTests: XCTestCase {
 
     func testHoneRunsBothOutOfTreePluginsAsTwoStagesWithinTheirBudgets() throws {
         let products = try OutOfTreeBuild.products()
-        let hone = try OutOfTreeBuild.honeExecutable()
+        let hone = try BuiltProducts.hone()
         let work = products.root.appendingPathComponent("run-\(UUID().uuidString)")
         let pipeline = try Self.writeTinyPipeline(in: work)
         let out = work.appendingPathComponent("out")

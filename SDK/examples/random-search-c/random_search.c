@@ -591,7 +591,9 @@ static hone_status rs_run(void *opaque, const char *run_json, hone_sink *result)
     size_t top_capacity = self->dev_top_k > 0 ? (size_t)self->dev_top_k : 1;
     rs_candidate *top = calloc(top_capacity, sizeof *top);
     rs_candidate *round = calloc((size_t)self->candidates_per_round, sizeof *round);
-    rs_candidate **round_refs = calloc((size_t)self->candidates_per_round, sizeof *round_refs);
+    /* Pointers to the prompts of one evaluate request: a round's draws, or the top list for dev. */
+    size_t refs_capacity = (size_t)self->candidates_per_round > top_capacity ? (size_t)self->candidates_per_round : top_capacity;
+    rs_candidate **round_refs = calloc(refs_capacity, sizeof *round_refs);
     json_t *curve = json_array();
     hone_buffer message;
     hone_buffer_init(&message);
