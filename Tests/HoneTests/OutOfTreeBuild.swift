@@ -1,5 +1,4 @@
 import Foundation
-import XCTest
 
 /// Builds the two out-of-tree example plugins the way a third party would, once per test run,
 /// and runs the already built `hone` executable against them.
@@ -9,7 +8,7 @@ import XCTest
 /// - The Swift example is built by `swift build --package-path SDK/examples/swift-plugin` into
 ///   a temporary scratch path; its `Package.swift` depends on this checkout by path.
 ///
-/// Nothing here rebuilds the host: the `hone` under test is the one next to the test bundle.
+/// Nothing here rebuilds the host: the `hone` under test is ``TestEnvironment/honeExecutable``.
 enum OutOfTreeBuild {
     /// The libraries built, each in a folder of its own for `HONE_PLUGIN_PATH`.
     struct Products {
@@ -17,22 +16,9 @@ enum OutOfTreeBuild {
         var root: URL
         /// Folder holding `libhone_random_search.so` (and nothing else that is a plugin).
         var cPluginDirectory: URL
-        /// Folder holding `libHoneSwiftGreedy.so` (the SwiftPM products folder).
+        /// Folder holding only `libHoneSwiftGreedy.so`, copied out of the SwiftPM products folder.
         var swiftPluginDirectory: URL
     }
-
-    /// What a finished child process said.
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// The repository root (the folder holding Package.swift), from this file's location.
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // HoneTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()
 
     /// Builds both examples on first use; later calls return the same products (or the same failure).
     static func products() throws -> Products {
@@ -60,23 +46,23 @@ enum OutOfTreeBuild {
         let root = fm.temporaryDirectory.appendingPathComponent("hone-out-of-tree-\(ProcessInfo.processInfo.processIdentifier)")
         try? fm.removeItem(at: root)
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
-        let sdk = repositoryRoot.appendingPathComponent("SDK")
+        let sdk = URL(fileURLWithPath: TestEnvironment.repository).appendingPathComponent("SDK")
 
         // C: copy the example out of the tree and build it there with its Makefile.
         let cDirectory = root.appendingPathComponent("random-search-c")
         try fm.copyItem(at: sdk.appendingPathComponent("examples/random-search-c"), to: cDirectory)
         for leftover in ["libhone_random_search.so"] { try? fm.removeItem(at: cDirectory.appendingPathComponent(leftover)) }
-        let make = try run(["make", "HONE_SDK=\(sdk.path)", "all", "check-exports"], in: cDirectory)
+        let make = try TestEnvironment.run(["make", "HONE_SDK=\(sdk.path)", "all", "check-exports"], directory: cDirectory.path)
         guard make.status == 0 else {
             throw BuildFailure("make of the C example failed (status \(make.status)):\n\(make.stdout)\n\(make.stderr)")
         }
 
         // Swift: its own package, its own scratch path, the SDK by path.
         let scratch = root.appendingPathComponent("swift-build")
-        let swift = try run(
+        let swift = try TestEnvironment.run(
             ["swift", "build", "--package-path", sdk.appendingPathComponent("examples/swift-plugin").path,
              "--scratch-path", scratch.path],
-            in: root)
+            directory: root.path)
         guard swift.status == 0 else {
             throw BuildFailure("swift build of the Swift example failed (status \(swift.status)):\n\(swift.stdout)\n\(swift.stderr)")
         }
@@ -90,34 +76,6 @@ enum OutOfTreeBuild {
         try fm.copyItem(at: swiftProducts.appendingPathComponent("libHoneSwiftGreedy.so"),
                         to: swiftDirectory.appendingPathComponent("libHoneSwiftGreedy.so"))
         return Products(root: root, cPluginDirectory: cDirectory, swiftPluginDirectory: swiftDirectory)
-    }
-
-    /// Runs `arguments` (looked up on PATH) in `directory` with extra environment variables, and waits.
-    static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes while the child runs, so a chatty child never blocks on a full pipe.
-        let group = DispatchGroup()
-        let outData = Collected(), errData = Collected()
-        DispatchQueue.global().async(group: group) { outData.data = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
-        process.waitUntilExit()
-        group.wait()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
-                       stderr: String(decoding: errData.data, as: UTF8.self))
-    }
-
-    /// The bytes one reader thread collected; read only after the group it ran in was waited on.
-    private final class Collected: @unchecked Sendable {
-        var data = Data()
     }
 
     /// A build step of an example failed; the message holds its output.

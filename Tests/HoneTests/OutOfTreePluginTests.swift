@@ -24,7 +24,7 @@ final class OutOfTreePluginTests: XCTestCase {
         let products = try OutOfTreeBuild.products()
         let library = products.cPluginDirectory.appendingPathComponent("libhone_random_search.so")
         XCTAssertTrue(FileManager.default.fileExists(atPath: library.path))
-        let nm = try OutOfTreeBuild.run(["nm", "-D", "--defined-only", library.path], in: products.root)
+        let nm = try TestEnvironment.run(["nm", "-D", "--defined-only", library.path], directory: products.root.path)
         XCTAssertEqual(nm.status, 0, nm.stderr)
         let functions = nm.stdout.split(separator: "\n").compactMap { line -> String? in
             let fields = line.split(separator: " ")
@@ -35,9 +35,9 @@ final class OutOfTreePluginTests: XCTestCase {
 
     func testPluginsListShowsBothOutOfTreePluginsFromHonePluginPath() throws {
         let products = try OutOfTreeBuild.products()
-        let hone = try BuiltProducts.hone()
-        let list = try OutOfTreeBuild.run([hone.path, "plugins", "list", "--json"], in: products.root,
-                                          environment: ["HONE_PLUGIN_PATH": pluginPath(products)])
+        let hone = TestEnvironment.honeExecutable
+        let list = try TestEnvironment.run([hone, "plugins", "list", "--json"], environment: ["HONE_PLUGIN_PATH": pluginPath(products)],
+                                            directory: products.root.path)
         XCTAssertEqual(list.status, 0, list.stderr)
         let document = try JSONValue(parsing: list.stdout)
         let plugins = document["plugins"]?.arrayValue ?? []
@@ -63,13 +63,13 @@ final class OutOfTreePluginTests: XCTestCase {
 
     func testHoneRunsBothOutOfTreePluginsAsTwoStagesWithinTheirBudgets() throws {
         let products = try OutOfTreeBuild.products()
-        let hone = try BuiltProducts.hone()
+        let hone = TestEnvironment.honeExecutable
         let work = products.root.appendingPathComponent("run-\(UUID().uuidString)")
         let pipeline = try Self.writeTinyPipeline(in: work)
         let out = work.appendingPathComponent("out")
 
-        let run = try OutOfTreeBuild.run([hone.path, "run", pipeline.path, "--out", out.path, "--no-cache"], in: work,
-                                         environment: ["HONE_PLUGIN_PATH": pluginPath(products)])
+        let run = try TestEnvironment.run([hone, "run", pipeline.path, "--out", out.path, "--no-cache"],
+                                           environment: ["HONE_PLUGIN_PATH": pluginPath(products)], directory: work.path)
         XCTAssertEqual(run.status, 0, "hone run failed:\n\(run.stdout)\n\(run.stderr)")
         let data = try Data(contentsOf: out.appendingPathComponent("result.json"))
         let result = try JSONValue(parsingUTF8: Array(data))

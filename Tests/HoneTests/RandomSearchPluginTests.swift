@@ -18,6 +18,13 @@ final class RandomSearchPluginTests: XCTestCase {
         ("warm and clever", "pos"), ("a dull film", "neg"), ("the cast is great", "pos"), ("the ending is a mess", "neg"),
     ].map { LabeledExample(input: $0.0, label: $0.1) }
 
+    /// The built-in plugin, loaded from the products directory the way `hone` loads it.
+    private static func builtInRandomSearch() throws -> LoadedPlugin {
+        let library = TestEnvironment.productsDirectory + "/libHonePluginRandomSearch.so"
+        let plugins = try PluginLoader.load(file: library)
+        return try XCTUnwrap(plugins.first { $0.info.id == "org.hone.random-search" }, "no random search in \(library)")
+    }
+
     /// What one stage run produced, with the host's count of calls.
     private struct Outcome {
         var result: RunResult
@@ -29,8 +36,7 @@ final class RandomSearchPluginTests: XCTestCase {
         config: JSONValue, budget: Int?, seed: UInt64 = 11, seedPrompt: String = "",
         onScore: @escaping (Int, StageContext) -> Void = { _, _ in }
     ) throws -> Outcome {
-        let library = try BuiltProducts.library("libHonePluginRandomSearch.so")
-        let plugin = try XCTUnwrap(try PluginLoader.load(file: library.path).first { $0.info.id == "org.hone.random-search" })
+        let plugin = try Self.builtInRandomSearch()
         let optimizer = try PluginOptimizer(plugin: plugin, config: config)
         let backend = HashScoringBackend()
         let evaluator = ClassificationEvaluator(backend: backend, template: "{prompt} {input}", labels: Self.labels, metric: "accuracy")
@@ -144,8 +150,7 @@ final class RandomSearchPluginTests: XCTestCase {
     }
 
     func testRefusesAnEmptyVocabularyEntryNamingIt() throws {
-        let library = try BuiltProducts.library("libHonePluginRandomSearch.so")
-        let plugin = try XCTUnwrap(try PluginLoader.load(file: library.path).first)
+        let plugin = try Self.builtInRandomSearch()
         XCTAssertThrowsError(try PluginOptimizer(plugin: plugin, config: ["vocabulary": ["ok", ""]])) { error in
             XCTAssertTrue("\(error)".contains("$.config.vocabulary[1]"), "\(error)")
         }
