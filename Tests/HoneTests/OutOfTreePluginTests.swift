@@ -20,17 +20,21 @@ final class OutOfTreePluginTests: XCTestCase {
         "\(products.cPluginDirectory.path):\(products.swiftPluginDirectory.path)"
     }
 
-    func testCExampleBuildsWithItsMakefileAndExportsOnlyTheEntry() throws {
+    func testBothExamplesExportOnlyTheEntryFunction() throws {
         let products = try OutOfTreeBuild.products()
-        let library = products.cPluginDirectory.appendingPathComponent("libhone_random_search.so")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: library.path))
-        let nm = try TestEnvironment.run(["nm", "-D", "--defined-only", library.path], directory: products.root.path)
-        XCTAssertEqual(nm.status, 0, nm.stderr)
-        let functions = nm.stdout.split(separator: "\n").compactMap { line -> String? in
-            let fields = line.split(separator: " ")
-            return fields.count == 3 && fields[1] == "T" ? String(fields[2]) : nil
+        let libraries = [
+            products.cPluginDirectory.appendingPathComponent("libhone_random_search.so"),
+            products.swiftPluginDirectory.appendingPathComponent("libHoneSwiftGreedy.so"),
+        ]
+        for library in libraries {
+            let nm = try TestEnvironment.run(["nm", "-D", "--defined-only", library.path], directory: products.root.path)
+            XCTAssertEqual(nm.status, 0, nm.stderr)
+            let globalFunctions = nm.stdout.split(separator: "\n").compactMap { line -> String? in
+                let fields = line.split(separator: " ")
+                return fields.count == 3 && fields[1] == "T" ? String(fields[2]) : nil
+            }
+            XCTAssertEqual(globalFunctions, ["hone_plugin_entry_v1"], library.lastPathComponent)
         }
-        XCTAssertEqual(functions, ["hone_plugin_entry_v1"])
     }
 
     func testPluginsListShowsBothOutOfTreePluginsFromHonePluginPath() throws {

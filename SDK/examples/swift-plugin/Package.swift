@@ -20,7 +20,9 @@ let package = Package(
         .target(
             name: "HoneSwiftGreedy",
             dependencies: [.product(name: "HoneSDK", package: "Hone")],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            swiftSettings: [.swiftLanguageMode(.v5)],
+            // Export only the entry symbol: everything else, the SDK's copy included, stays local.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/exports.map"])]
         ),
     ]
 )
