@@ -58,6 +58,17 @@ final class RandomSearchPluginTests: XCTestCase {
         return Outcome(result: result, usedCalls: context.usedCalls)
     }
 
+    func testBuiltInLibraryExportsOnlyTheEntryFunction() throws {
+        let library = TestEnvironment.productsDirectory + "/libHonePluginRandomSearch.so"
+        let nm = try TestEnvironment.run(["nm", "-D", "--defined-only", library])
+        XCTAssertEqual(nm.status, 0, nm.stderr)
+        let globalFunctions = nm.stdout.split(separator: "\n").compactMap { line -> String? in
+            let fields = line.split(separator: " ")
+            return fields.count == 3 && fields[1] == "T" ? String(fields[2]) : nil
+        }
+        XCTAssertEqual(globalFunctions, ["hone_plugin_entry_v1"])
+    }
+
     func testSameSeedGivesTheSamePromptsAndAnotherSeedOthers() throws {
         let config: JSONValue = ["candidates_per_round": 4, "rounds": 3]
         let first = try runRandomSearch(config: config, budget: nil, seed: 5)
