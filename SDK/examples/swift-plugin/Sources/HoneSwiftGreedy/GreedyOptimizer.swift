@@ -79,7 +79,11 @@ final class GreedyOptimizer: HoneOptimizer {
         let totalSteps = sweeps * promptLength
 
         steps: for step in 0..<totalSteps {
-            if host.isCancelled { search.stopped = "cancelled"; break }
+            if host.isCancelled {
+                // The host also reports a spent budget as cancelled; tell the two apart.
+                search.stopped = search.remainingCalls == 0 ? "budget" : "cancelled"
+                break
+            }
             let position = step % promptLength
             let words = (0..<candidatesPerStep).map { _ in vocabulary[Int(rng.next() % UInt64(vocabulary.count))] }
                 .filter { $0 != tokens[position] }
