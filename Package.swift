@@ -31,10 +31,12 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // libcurl, for the OpenAI-compatible HTTP backends (typed wrappers for its variadic calls).
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
         .target(
             name: "Hone",
             dependencies: [
-                "CHoneABI", "HoneSDK", "CSQLite",
+                "CHoneABI", "HoneSDK", "CSQLite", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)],
@@ -49,9 +51,24 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // Test support: the in-process FixtureHTTPServer that replays OpenAI, vLLM and llama.cpp
+        // answers. Shared by the tests and the HTTP benchmark; never linked into `hone`.
+        .target(
+            name: "HoneTestSupport",
+            dependencies: ["HoneSDK"],
+            path: "Tests/HoneTestSupport",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // The HTTP backend benchmark (benchmarks/http_bench.sh builds it in release mode).
+        .executableTarget(
+            name: "hone-http-bench",
+            dependencies: ["Hone", "HoneSDK", "HoneTestSupport"],
+            path: "benchmarks/http_bench",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         .testTarget(
             name: "HoneTests",
-            dependencies: ["Hone", "HoneSDK"],
+            dependencies: ["Hone", "HoneSDK", "HoneTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
     ]
