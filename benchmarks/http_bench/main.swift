@@ -1,0 +1,1 @@
+print("hone-http-bench: see benchmarks/http_bench.sh")
