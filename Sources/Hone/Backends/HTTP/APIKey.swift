@@ -5,7 +5,7 @@ import Foundation
 /// Its `description` is `[redacted]`, so string interpolation into logs or errors cannot leak
 /// it; the only place the value goes is the `Authorization` header. ``redact(_:)`` removes it
 /// from text that came back from a server (some servers echo request headers in errors).
-public struct APIKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct APIKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     let value: String
     /// The environment variable it came from (safe to show).
     public let variable: String
@@ -21,6 +21,8 @@ public struct APIKey: Sendable, CustomStringConvertible, CustomDebugStringConver
 
     public var description: String { "[redacted]" }
     public var debugDescription: String { "APIKey(\(variable): [redacted])" }
+    /// Reflection (`dump`, debuggers) shows the variable's name, never the value.
+    public var customMirror: Mirror { Mirror(self, children: ["variable": variable, "value": "[redacted]"]) }
 
     /// `text` with every occurrence of the key replaced by `[redacted]`.
     public func redact(_ text: String) -> String {
