@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Hone", targets: ["Hone"]),
         .library(name: "HoneSDK", targets: ["HoneSDK"]),
         .executable(name: "hone", targets: ["hone"]),
+        .library(name: "HonePluginRandomSearch", type: .dynamic, targets: ["HonePluginRandomSearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,6 +30,24 @@ let package = Package(
             dependencies: ["CHoneABI"],
             path: "SDK/swift/HoneSDK",
             swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // C helpers on libjansson for C plugin authors (SDK/c/hone_jansson.h); compiled into each C plugin.
+        .target(
+            name: "HoneJansson",
+            dependencies: ["CHoneABI"],
+            path: "SDK/c",
+            publicHeadersPath: ".",
+            cSettings: [.headerSearchPath("../include")],
+            linkerSettings: [.linkedLibrary("jansson")]
+        ),
+        // Built-in random search: the out-of-tree C example, compiled again by SwiftPM (one source).
+        .target(
+            name: "HonePluginRandomSearch",
+            dependencies: ["CHoneABI", "HoneJansson"],
+            path: "Plugins/RandomSearch",
+            publicHeadersPath: ".",
+            cSettings: [.headerSearchPath("../../SDK/include"), .unsafeFlags(["-fvisibility=hidden"])],
+            linkerSettings: [.linkedLibrary("jansson")]
         ),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         // libcurl, for the OpenAI-compatible HTTP backends (typed wrappers for its variadic calls).
@@ -69,6 +88,7 @@ let package = Package(
         .testTarget(
             name: "HoneTests",
             dependencies: ["Hone", "HoneSDK", "HoneTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
     ]

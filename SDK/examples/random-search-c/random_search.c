@@ -1,0 +1,767 @@
+/*
+ * random_search.c — the random-search baseline as a Hone optimizer plugin in C.
+ *
+ * Each round draws `candidates_per_round` prompts of `prompt_length` tokens,
+ * every token uniformly from a vocabulary (config `vocabulary`, else the
+ * `vocab_size` most frequent words of the training inputs), scores them on
+ * the train split and keeps the best. At the end the `dev_top_k` best by
+ * train are scored on dev, and the prompt with the best score on train+dev
+ * (the example-weighted mean of both) wins. This is the baseline of
+ * docs/methods.md: random search over RLPrompt's vocabulary and length, with
+ * the same number of backend calls as the method it is compared with.
+ *
+ * Budget: the dev re-ranking is reserved up front, so the rounds never eat
+ * the calls it needs. The search stops cleanly, returning the best prompt so
+ * far, when the host answers HONE_ERR_BUDGET_EXHAUSTED or HONE_ERR_CANCELLED
+ * or host->is_cancelled turns non-zero.
+ *
+ * Deterministic given the seed (config `seed`, else the run's seed): all
+ * randomness comes from the splitmix64 generator below, never from rand().
+ *
+ * Depends on hone.h, hone_jansson.h and libjansson only. Only
+ * hone_plugin_entry_v1 is exported; everything else is static or hidden.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "hone.h"
+#include "hone_jansson.h"
+
+/** The plugin's id; also the `method` of the prompts it returns. */
+#define RS_PLUGIN_ID "org.hone.random-search"
+
+/* ------------------------------------------------------------------------- */
+/* Configuration                                                             */
+/* ------------------------------------------------------------------------- */
+
+/** JSON Schema of the stage config; the host validates configs against it before create. */
+static const char rs_config_schema[] =
+    "{"
+    "\"type\":\"object\","
+    "\"additionalProperties\":false,"
+    "\"properties\":{"
+    "\"prompt_length\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":64,\"default\":5,"
+    "\"description\":\"Tokens per prompt (RLPrompt uses 5 for classification).\"},"
+    "\"candidates_per_round\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":4096,\"default\":16,"
+    "\"description\":\"Prompts drawn and scored on train in each round.\"},"
+    "\"rounds\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":1000000,\"default\":50,"
+    "\"description\":\"Maximum number of rounds; the budget may end the search sooner.\"},"
+    "\"vocab_size\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":1000000,\"default\":1000,"
+    "\"description\":\"Cap on the vocabulary: the most frequent words (or the first entries of vocabulary).\"},"
+    "\"dev_top_k\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1000,\"default\":4,"
+    "\"description\":\"Best-on-train prompts re-ranked on train+dev at the end; 0 picks on train alone.\"},"
+    "\"seed\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":9007199254740991,"
+    "\"description\":\"Overrides the pipeline seed for this stage.\"},"
+    "\"vocabulary\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"
+    "\"description\":\"Tokens to draw from; default: words of the training inputs.\"}"
+    "}"
+    "}";
+
+/** Backend capabilities the plugin needs: it only asks the host to evaluate prompts. */
+static const char rs_capabilities[] = "[\"score\"]";
+
+/** One instance: the checked config and the host table. */
+typedef struct rs_instance {
+    const hone_host *host;
+    int prompt_length;
+    int candidates_per_round;
+    long rounds;
+    long vocab_size;
+    int dev_top_k;
+    int has_seed;
+    uint64_t seed;
+    /** Tokens from config `vocabulary` (owned copies), or NULL to use the training inputs. */
+    char **vocabulary;
+    size_t vocabulary_count;
+} rs_instance;
+
+/** Reads an integer member and checks its range, naming the key in the error. */
+static hone_status rs_config_ranged(const json_t *config, const char *key, json_int_t fallback, json_int_t min,
+                                    json_int_t max, json_int_t *out, hone_sink *error) {
+    hone_status status = hone_config_int(config, key, fallback, out, error);
+    if (status != HONE_OK) return status;
+    if (*out < min || *out > max) {
+        return hone_fail(error, HONE_ERR_CONFIG, "config.%s: %lld is out of range; use a value from %lld to %lld", key,
+                         (long long)*out, (long long)min, (long long)max);
+    }
+    return HONE_OK;
+}
+
+/** strdup in C99: a malloc'd copy of `text`, or NULL when out of memory. */
+static char *rs_copy_string(const char *text) {
+    size_t size = strlen(text) + 1;
+    char *copy = malloc(size);
+    if (copy != NULL) memcpy(copy, text, size);
+    return copy;
+}
+
+static void rs_instance_free(rs_instance *instance) {
+    if (instance == NULL) return;
+    for (size_t i = 0; i < instance->vocabulary_count; i++) free(instance->vocabulary[i]);
+    free(instance->vocabulary);
+    free(instance);
+}
+
+/** Copies config `vocabulary` into the instance, refusing non-strings and empty strings. */
+static hone_status rs_copy_vocabulary(rs_instance *instance, const json_t *array, hone_sink *error) {
+    size_t count = json_array_size(array);
+    if (count == 0) {
+        return hone_fail(error, HONE_ERR_CONFIG,
+                         "config.vocabulary: the array is empty; list at least one token or leave it out to use the "
+                         "words of the training inputs");
+    }
+    if (count > (size_t)instance->vocab_size) count = (size_t)instance->vocab_size;
+    instance->vocabulary = calloc(count, sizeof(char *));
+    if (instance->vocabulary == NULL) return hone_fail(error, HONE_ERR_INTERNAL, "out of memory copying config.vocabulary");
+    for (size_t i = 0; i < count; i++) {
+        const json_t *item = json_array_get(array, i);
+        if (!json_is_string(item) || json_string_length(item) == 0) {
+            return hone_fail(error, HONE_ERR_CONFIG, "config.vocabulary[%zu]: expected a non-empty string, got %s", i,
+                             json_is_string(item) ? "an empty string" : hone_json_type_name(item));
+        }
+        instance->vocabulary[i] = rs_copy_string(json_string_value(item));
+        if (instance->vocabulary[i] == NULL) return hone_fail(error, HONE_ERR_INTERNAL, "out of memory copying config.vocabulary");
+        instance->vocabulary_count = i + 1;
+    }
+    return HONE_OK;
+}
+
+static hone_status rs_create(const hone_plugin_descriptor *descriptor, const hone_host *host, const char *config_json,
+                             void **out_instance, hone_sink *error) {
+    (void)descriptor;
+    if (host == NULL || out_instance == NULL) {
+        return hone_fail(error, HONE_ERR_INVALID_ARGUMENT, RS_PLUGIN_ID ": create needs a host and an out pointer");
+    }
+    json_t *config = hone_json_parse(config_json, "config", error);
+    if (config == NULL) return HONE_ERR_CONFIG;
+
+    rs_instance *instance = calloc(1, sizeof *instance);
+    if (instance == NULL) {
+        json_decref(config);
+        return hone_fail(error, HONE_ERR_INTERNAL, "out of memory creating " RS_PLUGIN_ID);
+    }
+    instance->host = host;
+
+    json_int_t prompt_length = 0, candidates = 0, rounds = 0, vocab_size = 0, top_k = 0, seed = 0;
+    const json_t *vocabulary = NULL;
+    hone_status status = rs_config_ranged(config, "prompt_length", 5, 1, 64, &prompt_length, error);
+    if (status == HONE_OK) status = rs_config_ranged(config, "candidates_per_round", 16, 1, 4096, &candidates, error);
+    if (status == HONE_OK) status = rs_config_ranged(config, "rounds", 50, 1, 1000000, &rounds, error);
+    if (status == HONE_OK) status = rs_config_ranged(config, "vocab_size", 1000, 1, 1000000, &vocab_size, error);
+    if (status == HONE_OK) status = rs_config_ranged(config, "dev_top_k", 4, 0, 1000, &top_k, error);
+    if (status == HONE_OK) status = rs_config_ranged(config, "seed", -1, -1, 9007199254740991LL, &seed, error);
+    if (status == HONE_OK) status = hone_config_array(config, "vocabulary", &vocabulary, error);
+    if (status == HONE_OK) {
+        instance->prompt_length = (int)prompt_length;
+        instance->candidates_per_round = (int)candidates;
+        instance->rounds = (long)rounds;
+        instance->vocab_size = (long)vocab_size;
+        instance->dev_top_k = (int)top_k;
+        instance->has_seed = seed >= 0;
+        instance->seed = seed >= 0 ? (uint64_t)seed : 0;
+        if (vocabulary != NULL) status = rs_copy_vocabulary(instance, vocabulary, error);
+    }
+    json_decref(config);
+    if (status != HONE_OK) {
+        rs_instance_free(instance);
+        return status;
+    }
+    *out_instance = instance;
+    return HONE_OK;
+}
+
+static void rs_destroy(void *instance) {
+    rs_instance_free(instance);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Randomness: splitmix64                                                    */
+/* ------------------------------------------------------------------------- */
+
+/** Next 64 random bits (Steele, Lea & Flood's splitmix64). */
+static uint64_t rs_next(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/** A uniform integer in [0, bound), bound > 0, without modulo bias. */
+static uint64_t rs_below(uint64_t *state, uint64_t bound) {
+    uint64_t threshold = (0 - bound) % bound; /* 2^64 mod bound */
+    for (;;) {
+        uint64_t r = rs_next(state);
+        if (r >= threshold) return r % bound;
+    }
+}
+
+/* ------------------------------------------------------------------------- */
+/* Vocabulary from the training inputs                                       */
+/* ------------------------------------------------------------------------- */
+
+/** A word with its frequency and first position, for a deterministic ranking. */
+typedef struct rs_word {
+    const char *text; /* borrowed from the counting object */
+    json_int_t count;
+    size_t first;
+} rs_word;
+
+/** Most frequent first; ties by first appearance. */
+static int rs_word_order(const void *a, const void *b) {
+    const rs_word *x = a, *y = b;
+    if (x->count != y->count) return x->count > y->count ? -1 : 1;
+    return x->first < y->first ? -1 : (x->first > y->first ? 1 : 0);
+}
+
+/** Whether a byte belongs to a word: ASCII letters, digits, apostrophe, and every byte of a multi-byte UTF-8 character. */
+static int rs_word_byte(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
+}
+
+/**
+ * Fills `out` (owned copies of the words, at most `cap`) with the most frequent
+ * words of the train inputs, lower-cased (ASCII). Returns HONE_OK or reports into `error`.
+ */
+static hone_status rs_words_from_train(const json_t *train, long cap, char ***out, size_t *out_count,
+                                       hone_sink *error) {
+    *out = NULL;
+    *out_count = 0;
+    /* A jansson object is an insertion-ordered hash table: word -> [count, first position]. */
+    json_t *counts = json_object();
+    char *word = NULL;
+    size_t word_capacity = 0;
+    if (counts == NULL) return hone_fail(error, HONE_ERR_INTERNAL, "out of memory building the vocabulary");
+    size_t position = 0;
+    size_t index;
+    const json_t *example;
+    json_array_foreach(train, index, example) {
+        const char *input = json_string_value(json_object_get(example, "input"));
+        if (input == NULL) continue;
+        const unsigned char *p = (const unsigned char *)input;
+        while (*p != '\0') {
+            while (*p != '\0' && !rs_word_byte(*p)) p++;
+            const unsigned char *start = p;
+            while (*p != '\0' && rs_word_byte(*p)) p++;
+            size_t length = (size_t)(p - start);
+            if (length == 0) continue;
+            if (length + 1 > word_capacity) {
+                char *grown = realloc(word, length + 1);
+                if (grown == NULL) goto out_of_memory;
+                word = grown;
+                word_capacity = length + 1;
+            }
+            for (size_t i = 0; i < length; i++) {
+                unsigned char c = start[i];
+                word[i] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+            }
+            word[length] = '\0';
+            json_t *entry = json_object_get(counts, word);
+            if (entry != NULL) {
+                json_t *count = json_array_get(entry, 0);
+                json_integer_set(count, json_integer_value(count) + 1);
+            } else if (json_object_set_new_nocheck(counts, word, json_pack("[iI]", 1, (json_int_t)position)) != 0) {
+                goto out_of_memory;
+            }
+            position++;
+        }
+    }
+    free(word);
+    word = NULL;
+
+    size_t distinct = json_object_size(counts);
+    rs_word *words = calloc(distinct > 0 ? distinct : 1, sizeof *words);
+    if (words == NULL) goto out_of_memory;
+    size_t n = 0;
+    const char *key;
+    json_t *entry;
+    json_object_foreach(counts, key, entry) {
+        words[n].text = key;
+        words[n].count = json_integer_value(json_array_get(entry, 0));
+        words[n].first = (size_t)json_integer_value(json_array_get(entry, 1));
+        n++;
+    }
+    qsort(words, n, sizeof *words, rs_word_order);
+    size_t keep = n < (size_t)cap ? n : (size_t)cap;
+    char **list = calloc(keep > 0 ? keep : 1, sizeof(char *));
+    if (list == NULL) {
+        free(words);
+        goto out_of_memory;
+    }
+    for (size_t i = 0; i < keep; i++) {
+        list[i] = rs_copy_string(words[i].text);
+        if (list[i] == NULL) {
+            for (size_t j = 0; j < i; j++) free(list[j]);
+            free(list);
+            free(words);
+            goto out_of_memory;
+        }
+    }
+    free(words);
+    json_decref(counts);
+    *out = list;
+    *out_count = keep;
+    return HONE_OK;
+
+out_of_memory:
+    free(word);
+    json_decref(counts);
+    return hone_fail(error, HONE_ERR_INTERNAL, "out of memory building the vocabulary from the training inputs");
+}
+
+/* ------------------------------------------------------------------------- */
+/* Candidates                                                                */
+/* ------------------------------------------------------------------------- */
+
+/** A scored prompt. `text` and `tokens` are owned. */
+typedef struct rs_candidate {
+    char *text;
+    size_t *tokens;
+    double train;
+    double dev;
+    int has_dev;
+    long order; /* draw number, for deterministic ties */
+} rs_candidate;
+
+static void rs_candidate_clear(rs_candidate *candidate) {
+    free(candidate->text);
+    free(candidate->tokens);
+    memset(candidate, 0, sizeof *candidate);
+}
+
+/** Draws `length` tokens and joins them with spaces. Returns 0 when out of memory. */
+static int rs_draw(rs_candidate *out, uint64_t *rng, char *const *vocabulary, size_t vocabulary_count, int length,
+                   long order) {
+    memset(out, 0, sizeof *out);
+    out->tokens = malloc((size_t)length * sizeof(size_t));
+    if (out->tokens == NULL) return 0;
+    size_t total = 1;
+    for (int i = 0; i < length; i++) {
+        out->tokens[i] = (size_t)rs_below(rng, (uint64_t)vocabulary_count);
+        total += strlen(vocabulary[out->tokens[i]]) + 1;
+    }
+    out->text = malloc(total);
+    if (out->text == NULL) {
+        rs_candidate_clear(out);
+        return 0;
+    }
+    char *p = out->text;
+    for (int i = 0; i < length; i++) {
+        if (i > 0) *p++ = ' ';
+        size_t n = strlen(vocabulary[out->tokens[i]]);
+        memcpy(p, vocabulary[out->tokens[i]], n);
+        p += n;
+    }
+    *p = '\0';
+    out->order = order;
+    return 1;
+}
+
+/** Whether `a` ranks above `b` on train (earlier draw wins ties). */
+static int rs_better_on_train(const rs_candidate *a, const rs_candidate *b) {
+    if (a->train != b->train) return a->train > b->train;
+    return a->order < b->order;
+}
+
+/**
+ * Offers `candidate` to the top list (sorted, best first, at most `capacity`,
+ * distinct texts). Takes ownership: the candidate is kept or freed.
+ */
+static void rs_offer(rs_candidate *top, size_t *count, size_t capacity, rs_candidate *candidate) {
+    /* A prompt drawn twice scores the same; keep one copy so the dev re-ranking sees distinct prompts. */
+    for (size_t i = 0; i < *count; i++) {
+        if (strcmp(top[i].text, candidate->text) == 0) {
+            rs_candidate_clear(candidate);
+            return;
+        }
+    }
+    size_t position = *count;
+    while (position > 0 && rs_better_on_train(candidate, &top[position - 1])) position--;
+    if (position >= capacity) {
+        rs_candidate_clear(candidate);
+        return;
+    }
+    if (*count == capacity) {
+        rs_candidate_clear(&top[capacity - 1]);
+        (*count)--;
+    }
+    memmove(&top[position + 1], &top[position], (*count - position) * sizeof *top);
+    top[position] = *candidate;
+    memset(candidate, 0, sizeof *candidate);
+    (*count)++;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Talking to the host                                                       */
+/* ------------------------------------------------------------------------- */
+
+/** Why the search ended. */
+typedef enum { RS_COMPLETED, RS_BUDGET, RS_CANCELLED } rs_stop;
+
+static const char *rs_stop_name(rs_stop stop) {
+    switch (stop) {
+    case RS_COMPLETED: return "completed";
+    case RS_BUDGET: return "budget";
+    case RS_CANCELLED: return "cancelled";
+    }
+    return "completed";
+}
+
+/** Budget bookkeeping from the run request and each evaluation answer. */
+typedef struct rs_budget {
+    int limited;        /* the stage has a call limit */
+    json_int_t remaining; /* calls left, when limited */
+    json_int_t used;      /* calls used in the stage so far */
+} rs_budget;
+
+/** Updates the bookkeeping from a {"limit_calls","used_calls","remaining_calls"} object. */
+static void rs_budget_read(rs_budget *budget, const json_t *status) {
+    const json_t *used = json_object_get(status, "used_calls");
+    const json_t *limit = json_object_get(status, "limit_calls");
+    const json_t *remaining = json_object_get(status, "remaining_calls");
+    if (json_is_integer(used)) budget->used = json_integer_value(used);
+    budget->limited = json_is_integer(limit);
+    if (json_is_integer(remaining)) {
+        budget->remaining = json_integer_value(remaining);
+    } else if (budget->limited) {
+        budget->remaining = json_integer_value(limit) - budget->used;
+    }
+    if (budget->remaining < 0) budget->remaining = 0;
+}
+
+/**
+ * Scores `count` candidates on `split`, writing each score into `train` or
+ * `dev`. Returns the host's status; on failure `message` holds its message.
+ */
+static hone_status rs_score(const hone_host *host, rs_candidate *const *candidates, size_t count, const char *split,
+                            rs_budget *budget, hone_buffer *message) {
+    json_t *prompts = json_array();
+    for (size_t i = 0; i < count; i++) json_array_append_new(prompts, json_string(candidates[i]->text));
+    json_t *request = json_pack("{s:o, s:s, s:b}", "prompts", prompts, "split", split, "details", 0);
+    if (request == NULL) {
+        hone_buffer_clear(message);
+        hone_sink sink = hone_buffer_sink(message);
+        return hone_fail(&sink, HONE_ERR_INTERNAL, "out of memory building an evaluate request");
+    }
+    json_t *response = NULL;
+    hone_status status = hone_evaluate(host, request, &response, message);
+    json_decref(request);
+    if (status != HONE_OK) return status;
+
+    const json_t *results = json_object_get(response, "results");
+    if (json_array_size(results) != count) {
+        json_decref(response);
+        hone_buffer_clear(message);
+        hone_sink sink = hone_buffer_sink(message);
+        return hone_fail(&sink, HONE_ERR_INTERNAL, "host->evaluate answered %zu results for %zu prompts",
+                         json_array_size(results), count);
+    }
+    int on_dev = strcmp(split, "dev") == 0;
+    for (size_t i = 0; i < count; i++) {
+        double score = json_number_value(json_object_get(json_array_get(results, i), "score"));
+        if (on_dev) {
+            candidates[i]->dev = score;
+            candidates[i]->has_dev = 1;
+        } else {
+            candidates[i]->train = score;
+        }
+    }
+    rs_budget_read(budget, json_object_get(response, "budget"));
+    json_decref(response);
+    return HONE_OK;
+}
+
+/** Maps a host status from evaluate to how the search ends: 1 = stop cleanly, 0 = a real failure. */
+static int rs_is_clean_stop(hone_status status, rs_stop *stop) {
+    if (status == HONE_ERR_BUDGET_EXHAUSTED) {
+        *stop = RS_BUDGET;
+        return 1;
+    }
+    if (status == HONE_ERR_CANCELLED) {
+        *stop = RS_CANCELLED;
+        return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* run                                                                       */
+/* ------------------------------------------------------------------------- */
+
+/** Combined train+dev score: the mean over the pooled examples of both splits. */
+static double rs_combined(const rs_candidate *candidate, size_t train_count, size_t dev_count) {
+    if (!candidate->has_dev || dev_count == 0) return candidate->train;
+    return (candidate->train * (double)train_count + candidate->dev * (double)dev_count) /
+           (double)(train_count + dev_count);
+}
+
+/** Builds {"best_prompt", "summary", "curve"} and writes it into `result`. Borrows every argument. */
+static hone_status rs_write_result(hone_sink *result, const rs_candidate *best, int prompt_length,
+                                   char *const *vocabulary, json_t *seed_prompt, json_t *summary, json_t *curve) {
+    json_t *best_prompt;
+    if (best != NULL) {
+        json_t *token_ids = json_array();
+        json_t *tokens = json_array();
+        for (int i = 0; i < prompt_length; i++) {
+            json_array_append_new(token_ids, json_integer((json_int_t)best->tokens[i]));
+            json_array_append_new(tokens, json_string(vocabulary[best->tokens[i]]));
+        }
+        json_t *data = json_pack("{s:o, s:o, s:f}", "token_ids", token_ids, "tokens", tokens, "train_score", best->train);
+        if (data != NULL && best->has_dev) json_object_set_new(data, "dev_score", json_real(best->dev));
+        best_prompt = json_pack("{s:s, s:s, s:o}", "text", best->text, "method", RS_PLUGIN_ID, "data", data);
+    } else if (json_is_string(seed_prompt)) {
+        /* Nothing could be evaluated: hand back the seed prompt unchanged. */
+        best_prompt = json_pack("{s:O}", "text", seed_prompt);
+    } else {
+        best_prompt = json_deep_copy(seed_prompt);
+    }
+    json_t *document = json_pack("{s:o, s:O, s:O}", "best_prompt", best_prompt, "summary", summary, "curve", curve);
+    if (document == NULL) return hone_fail(result, HONE_ERR_INTERNAL, "out of memory building the result");
+    hone_status status = hone_sink_write_json(result, document);
+    json_decref(document);
+    return status;
+}
+
+static hone_status rs_run(void *opaque, const char *run_json, hone_sink *result) {
+    rs_instance *self = opaque;
+    const hone_host *host = self->host;
+    json_t *run = hone_json_parse(run_json, "run request", result);
+    if (run == NULL) return HONE_ERR_INVALID_ARGUMENT;
+
+    json_t *task = NULL, *train = NULL, *dev = NULL, *seed_prompt = NULL, *budget_json = NULL, *seed_json = NULL;
+    hone_status status = hone_unpack(run, result, "run request", "{s:o, s:o, s:o, s?o}", "task", &task, "seed_prompt",
+                                     &seed_prompt, "budget", &budget_json, "seed", &seed_json);
+    if (status == HONE_OK) {
+        status = hone_unpack(task, result, "run request task", "{s:o, s?o}", "train", &train, "dev", &dev);
+    }
+    if (status == HONE_OK && !json_is_array(train)) {
+        status = hone_fail(result, HONE_ERR_INVALID_ARGUMENT, "run request task.train: expected an array, got %s",
+                           hone_json_type_name(train));
+    }
+    if (status == HONE_OK && json_array_size(train) == 0) {
+        status = hone_fail(result, HONE_ERR_INVALID_ARGUMENT,
+                           RS_PLUGIN_ID " needs training examples to score prompts on; the task's train split is "
+                           "empty: check the pipeline's k-shot or split settings");
+    }
+    if (status != HONE_OK) {
+        json_decref(run);
+        return status;
+    }
+    size_t train_count = json_array_size(train);
+    size_t dev_count = json_is_array(dev) ? json_array_size(dev) : 0;
+
+    /* Vocabulary: from the config, or the words of the training inputs. */
+    char **owned_words = NULL;
+    size_t owned_count = 0;
+    char *const *vocabulary = self->vocabulary;
+    size_t vocabulary_count = self->vocabulary_count;
+    if (vocabulary == NULL) {
+        status = rs_words_from_train(train, self->vocab_size, &owned_words, &owned_count, result);
+        if (status != HONE_OK) {
+            json_decref(run);
+            return status;
+        }
+        if (owned_count == 0) {
+            free(owned_words);
+            json_decref(run);
+            return hone_fail(result, HONE_ERR_INVALID_ARGUMENT,
+                             "the training inputs contain no words to draw prompt tokens from; set config.vocabulary");
+        }
+        vocabulary = owned_words;
+        vocabulary_count = owned_count;
+    }
+
+    uint64_t seed = self->has_seed ? self->seed
+                                   : (json_is_integer(seed_json) ? (uint64_t)json_integer_value(seed_json)
+                                                                 : (uint64_t)json_number_value(seed_json));
+    uint64_t rng = seed;
+    rs_budget budget = {0, 0, 0};
+    rs_budget_read(&budget, budget_json);
+
+    /* Reserve what the dev re-ranking needs, but never so much that no train round fits. */
+    json_int_t reserve = (json_int_t)self->dev_top_k * (json_int_t)dev_count;
+    if (budget.limited && reserve > budget.remaining - (json_int_t)train_count) {
+        reserve = budget.remaining - (json_int_t)train_count;
+        if (reserve < 0) reserve = 0;
+    }
+    json_int_t search_calls = budget.limited ? budget.remaining - reserve : 0;
+
+    size_t top_capacity = self->dev_top_k > 0 ? (size_t)self->dev_top_k : 1;
+    rs_candidate *top = calloc(top_capacity, sizeof *top);
+    rs_candidate *round = calloc((size_t)self->candidates_per_round, sizeof *round);
+    rs_candidate **round_refs = calloc((size_t)self->candidates_per_round, sizeof *round_refs);
+    json_t *curve = json_array();
+    hone_buffer message;
+    hone_buffer_init(&message);
+    size_t top_count = 0;
+    long drawn = 0, rounds_done = 0;
+    rs_stop stop = RS_COMPLETED;
+    if (top == NULL || round == NULL || round_refs == NULL || curve == NULL) {
+        status = hone_fail(result, HONE_ERR_INTERNAL, "out of memory starting " RS_PLUGIN_ID);
+        goto done;
+    }
+    hone_logf(host, HONE_LOG_INFO, RS_PLUGIN_ID ": %zu-word vocabulary, %d tokens per prompt, up to %ld rounds of %d",
+              vocabulary_count, self->prompt_length, self->rounds, self->candidates_per_round);
+
+    for (long r = 0; r < self->rounds; r++) {
+        if (HONE_HOST_HAS(host, is_cancelled) && host->is_cancelled(host)) {
+            stop = budget.limited && budget.remaining <= 0 ? RS_BUDGET : RS_CANCELLED;
+            break;
+        }
+        size_t n = (size_t)self->candidates_per_round;
+        if (budget.limited) {
+            json_int_t affordable = (budget.remaining - reserve) / (json_int_t)train_count;
+            if (affordable <= 0) {
+                stop = RS_BUDGET;
+                break;
+            }
+            if ((json_int_t)n > affordable) n = (size_t)affordable;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!rs_draw(&round[i], &rng, vocabulary, vocabulary_count, self->prompt_length, drawn++)) {
+                for (size_t j = 0; j < i; j++) rs_candidate_clear(&round[j]);
+                status = hone_fail(result, HONE_ERR_INTERNAL, "out of memory drawing candidates");
+                goto done;
+            }
+            round_refs[i] = &round[i];
+        }
+        status = rs_score(host, round_refs, n, "train", &budget, &message);
+        if (status != HONE_OK) {
+            for (size_t i = 0; i < n; i++) rs_candidate_clear(&round[i]);
+            if (rs_is_clean_stop(status, &stop)) {
+                status = HONE_OK;
+                break;
+            }
+            status = hone_fail(result, status, "evaluating round %ld on train: %s", r + 1, hone_buffer_cstr(&message));
+            goto done;
+        }
+        double round_best = round[0].train, round_sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (round[i].train > round_best) round_best = round[i].train;
+            round_sum += round[i].train;
+            rs_offer(top, &top_count, top_capacity, &round[i]);
+        }
+        rounds_done = r + 1;
+        json_t *point = json_pack("{s:I, s:I, s:I, s:f, s:f, s:f}", "step", (json_int_t)rounds_done, "calls",
+                                  budget.used, "candidates", (json_int_t)n, "round_best_train", round_best,
+                                  "round_mean_train", round_sum / (double)n, "best_train", top[0].train);
+        if (point != NULL) json_array_append_new(curve, point);
+
+        double fraction = (double)rounds_done / (double)self->rounds;
+        if (budget.limited && search_calls > 0) {
+            double spent = 1.0 - (double)(budget.remaining - reserve) / (double)search_calls;
+            if (spent > fraction) fraction = spent;
+        }
+        if (fraction > 1.0) fraction = 1.0;
+        char line[160];
+        snprintf(line, sizeof line, "round %ld: best train %.4f, %ld prompts tried", rounds_done, top[0].train,
+                 drawn);
+        if (HONE_HOST_HAS(host, progress)) host->progress(host, fraction, line);
+    }
+
+    /* Re-rank the best on dev, as far as the budget and cancellation allow. */
+    size_t ranked = 0;
+    if (top_count > 0 && self->dev_top_k > 0 && dev_count > 0 && stop != RS_CANCELLED &&
+        !(HONE_HOST_HAS(host, is_cancelled) && host->is_cancelled(host))) {
+        ranked = top_count;
+        if (budget.limited) {
+            json_int_t affordable = budget.remaining / (json_int_t)dev_count;
+            if ((json_int_t)ranked > affordable) ranked = affordable > 0 ? (size_t)affordable : 0;
+        }
+        if (ranked > 0) {
+            for (size_t i = 0; i < ranked; i++) round_refs[i] = &top[i];
+            status = rs_score(host, round_refs, ranked, "dev", &budget, &message);
+            if (status != HONE_OK) {
+                if (!rs_is_clean_stop(status, &stop)) {
+                    status = hone_fail(result, status, "re-ranking %zu prompts on dev: %s", ranked,
+                                       hone_buffer_cstr(&message));
+                    goto done;
+                }
+                status = HONE_OK;
+                ranked = 0;
+            }
+        }
+    }
+
+    const rs_candidate *best = top_count > 0 ? &top[0] : NULL;
+    for (size_t i = 1; i < ranked; i++) {
+        if (rs_combined(&top[i], train_count, dev_count) > rs_combined(best, train_count, dev_count)) best = &top[i];
+    }
+    if (best != NULL) {
+        if (HONE_HOST_HAS(host, progress)) host->progress(host, 1.0, "done");
+        hone_logf(host, HONE_LOG_INFO, RS_PLUGIN_ID ": best \"%s\" (train %.4f%s) after %ld prompts, stopped: %s",
+                  best->text, best->train, best->has_dev ? ", re-ranked on dev" : "", drawn, rs_stop_name(stop));
+    } else {
+        hone_logf(host, HONE_LOG_WARNING,
+                  RS_PLUGIN_ID ": no prompt could be evaluated (stopped: %s); returning the seed prompt",
+                  rs_stop_name(stop));
+    }
+
+    json_t *summary = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "stopped", rs_stop_name(stop),
+                                "rounds_completed", (json_int_t)rounds_done, "prompts_evaluated", (json_int_t)drawn,
+                                "dev_reranked", (json_int_t)ranked, "vocabulary_size", (json_int_t)vocabulary_count,
+                                "prompt_length", (json_int_t)self->prompt_length, "seed", (json_int_t)seed,
+                                "calls_used", budget.used);
+    if (summary == NULL) {
+        status = hone_fail(result, HONE_ERR_INTERNAL, "out of memory building the summary");
+        goto done;
+    }
+    if (best != NULL) {
+        json_object_set_new(summary, "best_train", json_real(best->train));
+        if (best->has_dev) {
+            json_object_set_new(summary, "best_dev", json_real(best->dev));
+            json_object_set_new(summary, "best_train_dev", json_real(rs_combined(best, train_count, dev_count)));
+        }
+    }
+    status = rs_write_result(result, best, self->prompt_length, vocabulary, seed_prompt, summary, curve);
+    json_decref(summary);
+
+done:
+    for (size_t i = 0; i < top_count; i++) rs_candidate_clear(&top[i]);
+    free(top);
+    free(round);
+    free(round_refs);
+    json_decref(curve);
+    hone_buffer_free(&message);
+    for (size_t i = 0; i < owned_count; i++) free(owned_words[i]);
+    free(owned_words);
+    json_decref(run);
+    return status;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Descriptor, library table, entry                                          */
+/* ------------------------------------------------------------------------- */
+
+static const hone_optimizer_vtable rs_vtable = {
+    sizeof(hone_optimizer_vtable),
+    rs_create,
+    rs_run,
+    rs_destroy,
+};
+
+static const hone_plugin_descriptor rs_descriptor = {
+    sizeof(hone_plugin_descriptor),
+    HONE_KIND_OPTIMIZER,
+    RS_PLUGIN_ID,
+    "Random search",
+    "1.0.0",
+    "Random prompts of vocabulary tokens, best on train re-ranked on train+dev (the RLPrompt baseline).",
+    rs_config_schema,
+    rs_capabilities,
+    "c",
+    &rs_vtable,
+    NULL,
+};
+
+static const hone_plugin_descriptor *const rs_plugins[] = {&rs_descriptor};
+
+static const hone_plugin_library rs_library = {
+    HONE_PLUGIN_MAGIC, sizeof(hone_plugin_library), HONE_ABI_VERSION_MAJOR, HONE_ABI_VERSION_MINOR, 1, rs_plugins,
+};
+
+HONE_EXPORT const hone_plugin_library *hone_plugin_entry_v1(void) {
+    return &rs_library;
+}

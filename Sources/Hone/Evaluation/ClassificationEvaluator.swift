@@ -1,0 +1,72 @@
+import Foundation
+import HoneSDK
+
+/// Classifies with a backend's `score`: for each example, the backend scores every label's
+/// verbalizer after the rendered prompt; a softmax gives the label distribution and the
+/// most probable label is the prediction. All (prompt, example) items of a request go to the
+/// backend in one batch, so the backend can batch, cache and deduplicate.
+public final class ClassificationEvaluator: Evaluator, @unchecked Sendable {
+    public let metric: String
+    /// The backend that scores.
+    public let backend: Backend
+    /// Labels in index order.
+    public let labels: [TaskLabel]
+    private let renderer: TemplateRenderer
+    private let labelIndex: [String: Int]
+
+    /// Creates an evaluator for a task.
+    public init(backend: Backend, template: String, labels: [TaskLabel], metric: String) {
+        self.backend = backend
+        self.labels = labels
+        self.metric = metric
+        renderer = TemplateRenderer(template: template)
+        labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1.name, $0) })
+    }
+
+    /// The index of a label name.
+    public func index(ofLabel name: String) -> Int? { labelIndex[name] }
+
+    /// The text the backend sees for `prompt` and `input`.
+    public func render(prompt: String, input: String) -> String { renderer.render(prompt: prompt, input: input) }
+
+    public func evaluate(_ prompts: [PromptArtifact], on examples: [(index: Int, example: LabeledExample)], details: Bool) throws -> [PromptScore] {
+        let verbalizers = labels.map(\.verbalizer)
+        var items: [ScoreItem] = []
+        items.reserveCapacity(prompts.count * examples.count)
+        for prompt in prompts {
+            for (_, example) in examples {
+                items.append(ScoreItem(context: renderer.render(prompt: prompt.text, input: example.input), candidates: verbalizers))
+            }
+        }
+        let scores = try backend.score(items)
+        guard scores.count == items.count else {
+            throw BackendError("backend \(backend.name) returned \(scores.count) score rows for \(items.count) items")
+        }
+        let gold = examples.map { labelIndex[$0.example.label] ?? -1 }
+        return prompts.indices.map { p in
+            var predicted: [Int] = []
+            predicted.reserveCapacity(examples.count)
+            var outcomes: [ExampleOutcome] = []
+            for (e, (index, _)) in examples.enumerated() {
+                let row = scores[p * examples.count + e]
+                let probabilities = ClassificationEvaluator.softmax(row)
+                var best = 0
+                for i in 1..<max(probabilities.count, 1) where probabilities[i] > probabilities[best] { best = i }
+                predicted.append(best)
+                if details {
+                    outcomes.append(ExampleOutcome(index: index, label: gold[e], predicted: best, probabilities: probabilities))
+                }
+            }
+            let score = ClassificationMetrics.compute(metric, gold: gold, predicted: predicted, labelCount: labels.count)
+            return PromptScore(score: score, examples: details ? outcomes : nil)
+        }
+    }
+
+    /// Numerically stable softmax.
+    static func softmax(_ x: [Double]) -> [Double] {
+        guard let m = x.max() else { return [] }
+        let e = x.map { Foundation.exp($0 - m) }
+        let s = e.reduce(0, +)
+        return e.map { $0 / s }
+    }
+}

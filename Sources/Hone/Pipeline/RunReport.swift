@@ -1,0 +1,101 @@
+import HoneSDK
+
+/// Scores of one prompt on the three splits.
+public struct SplitScores: Sendable, Equatable {
+    /// Score on train.
+    public var train: Double
+    /// Score on dev.
+    public var dev: Double
+    /// Score on the held-out test split (never seen by any optimizer).
+    public var test: Double
+
+    var json: JSONValue { ["train": .number(train), "dev": .number(dev), "test": .number(test)] }
+}
+
+/// What one stage did.
+public struct StageReport: Sendable {
+    /// The plugin id.
+    public var plugin: String
+    /// The prompt the stage started from.
+    public var seedPrompt: PromptArtifact
+    /// The prompt it returned.
+    public var bestPrompt: PromptArtifact
+    /// The budget limit, if any.
+    public var budgetCalls: Int?
+    /// Calls the stage used.
+    public var usedCalls: Int
+    /// Candidate prompts it evaluated.
+    public var evaluatedPrompts: Int
+    /// The plugin's summary.
+    public var summary: JSONValue?
+    /// The plugin's learning curve.
+    public var curve: [JSONValue]?
+    /// Seconds the stage took.
+    public var wallSeconds: Double
+
+    var json: JSONValue {
+        var o: [String: JSONValue] = [
+            "plugin": .string(plugin),
+            "seed_prompt": (try? JSONValue(parsing: Wire.encode(seedPrompt))) ?? .null,
+            "best_prompt": (try? JSONValue(parsing: Wire.encode(bestPrompt))) ?? .null,
+            "used_calls": .number(Double(usedCalls)),
+            "evaluated_prompts": .number(Double(evaluatedPrompts)),
+            "wall_seconds": .number(wallSeconds),
+        ]
+        o["budget_calls"] = budgetCalls.map { .number(Double($0)) } ?? .null
+        if let summary { o["summary"] = summary }
+        if let curve { o["curve"] = .array(curve) }
+        return .object(o)
+    }
+}
+
+/// The outcome of a pipeline run, written as `result.json`.
+public struct RunReport: Sendable {
+    /// The pipeline's name.
+    public var name: String
+    /// The metric.
+    public var metric: String
+    /// The task's own prompt.
+    public var baselinePrompt: PromptArtifact
+    /// The final best prompt.
+    public var bestPrompt: PromptArtifact
+    /// Baseline scores.
+    public var baseline: SplitScores
+    /// Best-prompt scores.
+    public var best: SplitScores
+    /// Split sizes.
+    public var splitSizes: (train: Int, dev: Int, test: Int)
+    /// Per-stage reports.
+    public var stages: [StageReport]
+    /// Budget units used: every (prompt, example) scoring, by stages and by the host's own
+    /// baseline and final evaluations, whether the cache served it or not.
+    public var backendCalls: Int
+    /// Backend work actually done.
+    public var usage: BackendUsage
+    /// Seconds from start to end.
+    public var wallSeconds: Double
+    /// The backend's name.
+    public var backendName: String
+
+    /// The report as JSON (the `result.json` format; see docs/config.md).
+    public var json: JSONValue {
+        [
+            "name": .string(name),
+            "metric": .string(metric),
+            "backend": .string(backendName),
+            "baseline_prompt": (try? JSONValue(parsing: Wire.encode(baselinePrompt))) ?? .null,
+            "best_prompt_text": .string(bestPrompt.text),
+            "best_prompt": (try? JSONValue(parsing: Wire.encode(bestPrompt))) ?? .null,
+            "scores": ["baseline": baseline.json, "best": best.json],
+            "split_sizes": ["train": .number(Double(splitSizes.train)), "dev": .number(Double(splitSizes.dev)), "test": .number(Double(splitSizes.test))],
+            "stages": .array(stages.map(\.json)),
+            "backend_calls": .number(Double(backendCalls)),
+            "cache_hits": .number(Double(usage.cacheHits)),
+            "model_calls": .number(Double(usage.modelCalls)),
+            "items_computed": .number(Double(usage.itemsComputed)),
+            "prompt_tokens": .number(Double(usage.promptTokens)),
+            "completion_tokens": .number(Double(usage.completionTokens)),
+            "wall_seconds": .number(wallSeconds),
+        ]
+    }
+}

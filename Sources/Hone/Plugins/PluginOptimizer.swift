@@ -1,0 +1,75 @@
+import CHoneABI
+import Foundation
+import HoneSDK
+
+/// A loaded optimizer plugin driven through the C ABI.
+///
+/// Each `optimize` creates an instance, runs it and destroys it on a dedicated thread (never
+/// Swift's cooperative pool, since the plugin blocks), with the instance's calls serialized.
+public final class PluginOptimizer: Optimizer {
+    /// The plugin.
+    public let plugin: LoadedPlugin
+    /// The stage config (already validated against the plugin's schema).
+    public let config: JSONValue
+
+    public var id: String { plugin.info.id }
+    public var requiredCapabilities: [BackendCapability] { plugin.info.capabilities }
+
+    /// Prepares a stage of `plugin` with `config`; throws a ``ConfigError`` at `path` when the
+    /// config fails the plugin's schema.
+    public init(plugin: LoadedPlugin, config: JSONValue, path: String = "$.config") throws {
+        try JSONSchemaValidator.validate(config, against: plugin.info.configSchema, path: path)
+        self.plugin = plugin
+        self.config = config
+    }
+
+    public func optimize(_ request: RunRequest, context: StageContext) throws -> RunResult {
+        let requestText = try Wire.encode(request)
+        let plugin = self.plugin
+        let configText = config.serialized()
+        let outcome = PluginOptimizer.onDedicatedThread { () -> Result<String, Error> in
+            let host = HostTable(context: context)
+            let createError = SinkBuffer()
+            var instance: UnsafeMutableRawPointer?
+            let created = createError.withSink { sink in
+                plugin.vtable.pointee.create!(plugin.descriptor, host.table, configText, &instance, sink)
+            }
+            guard created == HONE_OK, let instance else {
+                return .failure(PipelineError("plugin \(plugin.info.id) refused its config (\(String(cString: hone_status_name(created)))): \(createError.string)"))
+            }
+            defer { withExtendedLifetime(host) { plugin.vtable.pointee.destroy!(instance) } }
+            let result = SinkBuffer()
+            let status = result.withSink { sink in plugin.vtable.pointee.run!(instance, requestText, sink) }
+            guard status == HONE_OK else {
+                return .failure(PipelineError("plugin \(plugin.info.id) failed (\(String(cString: hone_status_name(status)))): \(result.string)"))
+            }
+            return .success(result.string)
+        }
+        let text = try outcome.get()
+        do {
+            return try Wire.decode(RunResult.self, from: text)
+        } catch {
+            throw PipelineError("plugin \(plugin.info.id) returned a result that is not a valid run result (\(error)): \(text.prefix(300))")
+        }
+    }
+
+    /// Runs `body` on a new thread with an 8 MiB stack and waits for it.
+    static func onDedicatedThread<T>(_ body: @escaping () -> T) -> T {
+        let box = ThreadResultBox<T>()
+        let thread = Thread {
+            box.value = body()
+            box.done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.name = "hone-plugin"
+        thread.start()
+        box.done.wait()
+        return box.value!
+    }
+}
+
+/// Carries a value from a worker thread back to its waiter.
+private final class ThreadResultBox<T>: @unchecked Sendable {
+    var value: T?
+    let done = DispatchSemaphore(value: 0)
+}

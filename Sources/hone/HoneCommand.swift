@@ -1,0 +1,13 @@
+import ArgumentParser
+import Hone
+
+/// The `hone` command-line tool.
+@main
+struct HoneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hone",
+        abstract: "Automatic prompt optimization with optimizer plugins.",
+        discussion: "Runs pipelines described in JSON files: a task, a backend and optimizer stages. See docs/config.md.",
+        version: "0.1.0",
+        subcommands: [RunCommand.self, ValidateCommand.self, EvalCommand.self, PluginsCommand.self])
+}

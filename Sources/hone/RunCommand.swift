@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Hone
+
+/// `hone run PIPELINE`: optimize, then score baseline and best prompt on the held-out test split.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a pipeline and write DIR/result.json.",
+        discussion: "Progress goes to stderr, a short summary to stdout. Ctrl-C stops the running stage, which returns its best prompt so far.")
+
+    @OptionGroup var options: PipelineOptions
+
+    @Option(name: .customLong("out"), help: "The run directory (default: the config's output_dir, else ./runs/<name>).")
+    var out: String?
+
+    func run() throws {
+        let config = try PipelineConfig.load(file: options.pipeline)
+        let directory = out ?? config.outputDirectory ?? "runs/\(config.name)"
+        let runner = try options.makeRunner(outputDirectory: directory)
+        let printer = ProgressPrinter(stageNames: config.stages.map(\.plugin))
+        runner.onProgress = { stage, fraction, message in printer.report(stage: stage, fraction: fraction, message: message) }
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler {
+            FileHandle.standardError.write(Data("\ninterrupted: stopping the stage and keeping its best prompt so far\n".utf8))
+            runner.cancel()
+        }
+        interrupt.resume()
+        let report = try runner.run()
+        printer.finish()
+        print("""
+            pipeline:        \(report.name) (\(report.stages.map(\.plugin).joined(separator: " -> ")))
+            metric:          \(report.metric) on \(report.splitSizes.test) held-out test examples
+            baseline prompt: "\(report.baselinePrompt.text)"
+              train \(percent(report.baseline.train))  dev \(percent(report.baseline.dev))  test \(percent(report.baseline.test))
+            best prompt:     "\(report.bestPrompt.text)"
+              train \(percent(report.best.train))  dev \(percent(report.best.dev))  test \(percent(report.best.test))
+            backend calls:   \(report.backendCalls) (cache hits \(report.usage.cacheHits), texts embedded \(report.usage.itemsComputed))
+            wall time:       \(String(format: "%.1f", report.wallSeconds)) s
+            result:          \(directory)/result.json
+            """)
+    }
+}
