@@ -212,4 +212,24 @@ final class OpenAIBackendFaultTests: XCTestCase {
         }
         XCTAssertEqual(try cache.count(), 1, "the good answer is cached, the error is not")
     }
+
+    func testGenerateEachAndScoreEachFailOnlyTheFailedItems() throws {
+        let server = try FixtureHTTPServer { request in
+            if request.json["messages"]?.arrayValue?.last?["content"] == "bad" || request.json["prompt"]?.stringValue?.hasPrefix("bad") == true {
+                return .respond(status: 400, body: FixtureReplies.openAIError("bad input"))
+            }
+            if request.path == "/v1/completions" {
+                return .ok(FixtureReplies.vLLMEchoCompletion(tokens: OpenAIBackendFormatTests.fixtureTokens(request.json["prompt"]?.stringValue ?? "")))
+            }
+            return .ok(FixtureReplies.openAIChat(["fine"]))
+        }
+        let backend = try makeFixtureBackend([server])
+        let generated = try backend.generateEach([GenerateRequest(prompt: "good"), GenerateRequest(prompt: "bad")])
+        XCTAssertEqual(try generated[0].get(), "fine")
+        XCTAssertThrowsError(try generated[1].get()) { XCTAssertTrue("\($0)".contains("bad input"), "\($0)") }
+        let scored = try backend.scoreEach([ScoreItem(context: "Sentiment:", candidates: [" no"]), ScoreItem(context: "bad:", candidates: [" no"])])
+        XCTAssertEqual(try scored[0].get()[0], -0.3, accuracy: 1e-9)
+        XCTAssertThrowsError(try scored[1].get())
+        XCTAssertEqual(backend.usage.failedCalls, 2)
+    }
 }

@@ -76,6 +76,16 @@ final class OpenAIBackendFormatTests: XCTestCase {
         }
     }
 
+    func testScoringByEchoIgnoresTheGeneratedTokenWhenMaxTokensIsOne() throws {
+        let server = try FixtureHTTPServer { request in
+            let prompt = request.json["prompt"]?.stringValue ?? ""
+            return .ok(FixtureReplies.vLLMEchoCompletion(tokens: OpenAIBackendFormatTests.fixtureTokens(prompt) + [(" and", -5.0)]))
+        }
+        let backend = try makeFixtureBackend([server]) { $0.scoreMaxTokens = 1 }
+        XCTAssertEqual(try backend.score([ScoreItem(context: "Sentiment:", candidates: [" no"])])[0][0], -0.3, accuracy: 1e-9)
+        XCTAssertEqual(server.requests.first?.json["max_tokens"], 1)
+    }
+
     func testScoringByEchoRejectsAnAnswerWithoutLogprobs() throws {
         let server = try FixtureHTTPServer { _ in .ok(FixtureReplies.llamaCppCompletion("x")) }
         let backend = try makeFixtureBackend([server]) { $0.retry.maxRetries = 0 }

@@ -13,14 +13,18 @@ extension OpenAIBackend {
         if configuration.sampleWithN {
             return try generateWithN(requests)
         }
-        let calls = requests.map { request -> PlannedCall in
+        return try executeAll(generateCalls(requests), what: "generate").map { $0.stringValue ?? "" }
+    }
+
+    /// One request per generate request (one sample each).
+    func generateCalls(_ requests: [GenerateRequest]) -> [PlannedCall] {
+        let chat = configuration.generateEndpoint == .chat
+        return requests.map { request -> PlannedCall in
             let (endpoint, body) = generateBody(request, n: 1, seedOffset: request.sampleIndex)
-            let chat = configuration.generateEndpoint == .chat
             return PlannedCall(key: OpenAIBackend.sampleKey(endpoint: endpoint, body: body, request: request), endpoint: endpoint, body: body) { json in
                 .string(try (chat ? OpenAIResponseDecoder.chatTexts(json) : OpenAIResponseDecoder.completionTexts(json))[0])
             }
         }
-        return try executeAll(calls, what: "generate").map { $0.stringValue ?? "" }
     }
 
     /// The request body of `request` for the configured endpoint.

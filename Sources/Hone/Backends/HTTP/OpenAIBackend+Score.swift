@@ -21,6 +21,16 @@ extension OpenAIBackend {
     static let chatPath = "/v1/chat/completions"
 
     private func scoreByEcho(_ items: [ScoreItem]) throws -> [[Double]] {
+        let values = try executeAll(echoCalls(items), what: "score")
+        var offset = 0
+        return items.map { item in
+            defer { offset += item.candidates.count }
+            return values[offset..<(offset + item.candidates.count)].map { $0.doubleValue ?? -.infinity }
+        }
+    }
+
+    /// One `/v1/completions` echo request per (item, candidate), items in order.
+    func echoCalls(_ items: [ScoreItem]) -> [PlannedCall] {
         var calls: [PlannedCall] = []
         for item in items {
             let contextLength = item.context.unicodeScalars.count
@@ -30,7 +40,7 @@ extension OpenAIBackend {
                     "prompt": .string(item.context + candidate),
                     "echo": true,
                     "logprobs": 1,
-                    "max_tokens": 0,
+                    "max_tokens": .number(Double(configuration.scoreMaxTokens)),
                     "temperature": 0,
                 ]
                 let candidateLength = candidate.unicodeScalars.count
@@ -39,16 +49,24 @@ extension OpenAIBackend {
                 })
             }
         }
-        let values = try executeAll(calls, what: "score")
-        var offset = 0
-        return items.map { item in
-            defer { offset += item.candidates.count }
-            return values[offset..<(offset + item.candidates.count)].map { $0.doubleValue ?? -.infinity }
-        }
+        return calls
     }
 
     private func scoreByTopLogprobs(_ items: [ScoreItem]) throws -> [[Double]] {
-        let calls = items.map { item -> PlannedCall in
+        let values = try executeAll(topLogprobCalls(items), what: "score")
+        var floored = 0
+        let scores = zip(items, values).map { item, value -> [Double] in
+            let result = OpenAIBackend.topLogprobScores(item, value)
+            floored += result.floored
+            return result.scores
+        }
+        recordFloors(floored)
+        return scores
+    }
+
+    /// One chat request per item for the first token's `top_logprobs`.
+    func topLogprobCalls(_ items: [ScoreItem]) -> [PlannedCall] {
+        items.map { item -> PlannedCall in
             let body: JSONValue = [
                 "model": .string(configuration.model),
                 "messages": [["role": "user", "content": .string(item.context)]],
@@ -61,18 +79,14 @@ extension OpenAIBackend {
                 .array(try OpenAIResponseDecoder.firstTopLogprobs(json).map { [.string($0.token), .number($0.logprob)] })
             }
         }
-        let values = try executeAll(calls, what: "score")
-        var floored = 0
-        let scores = zip(items, values).map { item, value -> [Double] in
-            let top = (value.arrayValue ?? []).compactMap { pair -> (token: String, logprob: Double)? in
-                guard let token = pair.arrayValue?.first?.stringValue, let lp = pair.arrayValue?.last?.doubleValue else { return nil }
-                return (token, lp)
-            }
-            let result = ChatLogprobScoring.scores(candidates: item.candidates, top: top)
-            floored += result.floored
-            return result.scores
+    }
+
+    /// The candidates' scores from a cached `top_logprobs` list (`[[token, logprob], ...]`).
+    static func topLogprobScores(_ item: ScoreItem, _ value: JSONValue) -> (scores: [Double], floored: Int) {
+        let top = (value.arrayValue ?? []).compactMap { pair -> (token: String, logprob: Double)? in
+            guard let token = pair.arrayValue?.first?.stringValue, let lp = pair.arrayValue?.last?.doubleValue else { return nil }
+            return (token, lp)
         }
-        recordFloors(floored)
-        return scores
+        return ChatLogprobScoring.scores(candidates: item.candidates, top: top)
     }
 }

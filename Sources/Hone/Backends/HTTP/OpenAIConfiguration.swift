@@ -57,6 +57,9 @@ public struct OpenAIConfiguration: Sendable {
     public var scoreMode: ScoreMode
     /// `top_logprobs` asked for in `chat-top-logprobs` mode (OpenAI allows up to 20).
     public var topLogprobs: Int
+    /// `max_tokens` of `completions-echo` scoring requests: 0, or 1 for servers that reject 0
+    /// (the generated token is never counted).
+    public var scoreMaxTokens: Int
     /// `top_p` for sampling requests, if set.
     public var topP: Double?
     /// Base seed: request `i`'s sample `s` is sent with `seed + s`, if set.
@@ -86,6 +89,7 @@ public struct OpenAIConfiguration: Sendable {
         generateEndpoint = .chat
         scoreMode = .completionsEcho
         topLogprobs = 20
+        scoreMaxTokens = 0
         topP = nil
         seed = nil
         sampleWithN = false
@@ -140,6 +144,7 @@ public struct OpenAIConfiguration: Sendable {
         generateEndpoint = try o.optionalChoice("generate_endpoint", GenerateEndpoint.allCases.map(\.rawValue)).flatMap(GenerateEndpoint.init) ?? generateEndpoint
         scoreMode = try o.optionalChoice("score_mode", ScoreMode.allCases.map(\.rawValue)).flatMap(ScoreMode.init) ?? scoreMode
         topLogprobs = try o.optionalInt("top_logprobs", in: 1...100) ?? topLogprobs
+        scoreMaxTokens = try o.optionalInt("score_max_tokens", in: 0...1) ?? scoreMaxTokens
         topP = try o.optionalDouble("top_p", in: 0...1)
         seed = try o.optionalInt("seed", in: 0...Int(Int32.max))
         sampleWithN = try o.optionalBool("sample_with_n") ?? sampleWithN
