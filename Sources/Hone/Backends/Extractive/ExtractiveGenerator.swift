@@ -25,8 +25,11 @@ public final class ExtractiveGenerator: Backend, @unchecked Sendable {
     /// The backend whose `embed` this uses (the embedded e5 model by default).
     public let embedder: Backend
 
+    /// E.g. `extractive(e5)`.
     public var name: String { "extractive(\(embedder.name))" }
+    /// `generate`, plus what the embedder offers.
     public var capabilities: Set<BackendCapability> { embedder.capabilities.union([.generate]) }
+    /// The embedder's usage (extraction itself calls no model beyond it).
     public var usage: BackendUsage { embedder.usage }
 
     /// Creates a generator over an embedding backend.
@@ -37,14 +40,17 @@ public final class ExtractiveGenerator: Backend, @unchecked Sendable {
         self.diversity = diversity
     }
 
+    /// The embedder's vectors.
     public func embed(_ texts: [String], role: EmbeddingRole) throws -> [[Float]] {
         try embedder.embed(texts, role: role)
     }
 
+    /// The embedder's scores.
     public func score(_ items: [ScoreItem]) throws -> [[Double]] {
         try embedder.score(items)
     }
 
+    /// One extract per request: input sentences, in document order (see the type's description).
     public func generate(_ requests: [GenerateRequest]) throws -> [String] {
         guard !requests.isEmpty else { return [] }
         let prompts = requests.map { ExtractivePrompt(prompt: $0.prompt, system: $0.system) }

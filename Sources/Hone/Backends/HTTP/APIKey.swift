@@ -19,7 +19,9 @@ public struct APIKey: Sendable, CustomStringConvertible, CustomDebugStringConver
         self.variable = variable
     }
 
+    /// Always `[redacted]`.
     public var description: String { "[redacted]" }
+    /// The variable's name and `[redacted]`.
     public var debugDescription: String { "APIKey(\(variable): [redacted])" }
     /// Reflection (`dump`, debuggers) shows the variable's name, never the value.
     public var customMirror: Mirror { Mirror(self, children: ["variable": variable, "value": "[redacted]"]) }

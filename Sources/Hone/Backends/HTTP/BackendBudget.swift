@@ -42,5 +42,6 @@ public struct BudgetExhaustedError: Error, CustomStringConvertible, Sendable {
     public var message: String
     /// Creates the error.
     public init(_ message: String) { self.message = message }
+    /// The message with what to do.
     public var description: String { "budget exhausted: \(message); raise the backend's \"budget\" to go further" }
 }

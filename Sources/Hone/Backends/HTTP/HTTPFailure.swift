@@ -37,6 +37,7 @@ public struct HTTPFailure: Error, CustomStringConvertible, Sendable {
         self.totalLatency = totalLatency
     }
 
+    /// The message, with the number of attempts when there were several.
     public var description: String {
         attempts > 1 ? "\(message) (after \(attempts) attempts)" : message
     }
