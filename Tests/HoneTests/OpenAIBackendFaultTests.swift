@@ -232,4 +232,48 @@ final class OpenAIBackendFaultTests: XCTestCase {
         XCTAssertThrowsError(try scored[1].get())
         XCTAssertEqual(backend.usage.failedCalls, 2)
     }
+
+    func testManyThreadsShareOneBackendWithinItsConcurrencyLimit() throws {
+        let inFlight = Counter()
+        let server = try FixtureHTTPServer { request in
+            inFlight.enter()
+            Thread.sleep(forTimeInterval: 0.005)
+            inFlight.leave()
+            let prompt = request.json["messages"]?.arrayValue?.last?["content"]?.stringValue ?? ""
+            return .ok(FixtureReplies.openAIChat(["echo " + prompt]))
+        }
+        let backend = try makeFixtureBackend([server]) { $0.maxConcurrency = 3 }
+        let group = DispatchGroup()
+        let failures = Counter()
+        for t in 0..<8 {
+            group.enter()
+            Thread {
+                for i in 0..<10 {
+                    let prompt = "t\(t)-\(i)"
+                    if (try? backend.generate([GenerateRequest(prompt: prompt)])) != ["echo " + prompt] { _ = failures.next() }
+                }
+                group.leave()
+            }.start()
+        }
+        XCTAssertEqual(group.wait(timeout: .now() + 20), .success)
+        XCTAssertEqual(failures.next(), 0)
+        XCTAssertLessThanOrEqual(inFlight.peak, 3)
+        XCTAssertEqual(backend.usage.modelCalls, 80)
+    }
+
+    func testDroppingABackendStopsItsThread() throws {
+        let server = try FixtureHTTPServer { _ in .ok(FixtureReplies.openAIChat(["ok"])) }
+        func threads() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0 }
+        // Warm up once so lazily created runtime threads are not counted.
+        do { _ = try makeFixtureBackend([server]).generate([GenerateRequest(prompt: "warm")]) }
+        let before = threads()
+        for i in 0..<20 {
+            let backend = try makeFixtureBackend([server])
+            _ = try backend.generate([GenerateRequest(prompt: "p\(i)")])
+        }
+        // The fixture's connection threads end when they see the closed connections; allow them a moment.
+        let deadline = Date().addingTimeInterval(3)
+        while threads() > before + 2, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertLessThanOrEqual(threads(), before + 2, "each backend's HTTP thread ends with the backend")
+    }
 }
