@@ -24,6 +24,9 @@
 #ifndef FIXTURE_ID
 #define FIXTURE_ID "org.hone.test.fixture"
 #endif
+#ifndef FIXTURE_CAPABILITIES
+#define FIXTURE_CAPABILITIES "[\"score\"]"
+#endif
 #ifndef FIXTURE_ENTRY
 #define FIXTURE_ENTRY hone_plugin_entry_v1
 #endif
@@ -87,7 +90,7 @@ static const hone_plugin_descriptor descriptor = {
     sizeof(hone_plugin_descriptor), HONE_KIND_OPTIMIZER, FIXTURE_ID, "Fixture", "0.0.1",
     "Test fixture that records what the host shows it.",
     "{\"type\":\"object\",\"properties\":{\"dump_path\":{\"type\":\"string\"},\"level\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":3}},\"additionalProperties\":false}",
-    "[\"score\"]", FIXTURE_TOOLCHAIN, &vtable, NULL};
+    FIXTURE_CAPABILITIES, FIXTURE_TOOLCHAIN, &vtable, NULL};
 
 static const hone_plugin_descriptor *const list[] = {&descriptor};
 
