@@ -24,6 +24,8 @@ final class OpenAIBackendFormatTests: XCTestCase {
         XCTAssertEqual(usage.costUSD, (12 * 1 + 5 * 2) / 1e6, accuracy: 1e-12)
         XCTAssertEqual(usage.modelCalls, 1)
         XCTAssertGreaterThan(usage.latencySeconds, 0)
+        XCTAssertEqual(usage.json["cost_usd"]?.doubleValue ?? 0, 22e-6, accuracy: 1e-12)
+        XCTAssertEqual(usage.json["prompt_tokens"], 12)
     }
 
     func testGeneratesFromLlamaCppCompletionsAnswer() throws {
