@@ -60,6 +60,7 @@ enum HTTPAttemptOutcome {
         if !serverMessage.isEmpty { message += ": \(serverMessage)" }
         switch status {
         case 401, 403: message += "; check the API key (api_key_env) and that it may use this model"
+        case 300...399: message += "; the server redirects: put the final URL (e.g. https://) in base_url"
         case 404: message += "; check base_url, the endpoint and the model name"
         case 429: message += "; the server is rate-limiting: lower max_concurrency or raise retries"
         default: break
