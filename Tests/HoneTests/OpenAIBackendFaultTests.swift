@@ -152,6 +152,15 @@ final class OpenAIBackendFaultTests: XCTestCase {
         XCTAssertEqual(server.requests.count, 1)
     }
 
+    func testTimeBudgetStopsCallsAfterItsWallTime() throws {
+        let server = try FixtureHTTPServer { _ in .ok(FixtureReplies.openAIChat(["ok"])) }
+        let backend = try makeFixtureBackend([server]) { $0.budget = BackendBudget(maxSeconds: 0.2) }
+        XCTAssertEqual(try backend.generate([GenerateRequest(prompt: "a")]), ["ok"])
+        Thread.sleep(forTimeInterval: 0.25)
+        XCTAssertThrowsError(try backend.generate([GenerateRequest(prompt: "b")])) { XCTAssertTrue("\($0)".contains("time budget"), "\($0)") }
+        XCTAssertEqual(server.requests.count, 1)
+    }
+
     func testCancelAbortsTransfersAtOnce() throws {
         let chatOK = self.chatOK
         let server = try FixtureHTTPServer { _ in .ok(chatOK, delay: 5) }

@@ -10,7 +10,7 @@ final class OpenAIConfigurationTests: XCTestCase {
          "max_concurrency": 16, "connect_timeout": 2, "timeout": 30, "retries": 2, "prices": {"input": 0.15, "output": 0.6},
          "capabilities": ["generate", "score"], "generate_endpoint": "completions", "score_mode": "chat-top-logprobs",
          "top_logprobs": 10, "top_p": 0.9, "seed": 3, "sample_with_n": true, "embedding_role": "input_type",
-         "embed_batch_size": 8, "budget": {"calls": 100, "tokens": 5000, "cost": 1.5}, "cache": false}
+         "embed_batch_size": 8, "budget": {"calls": 100, "tokens": 5000, "cost": 1.5, "seconds": 60}, "cache": false}
         """)
         let c = try OpenAIConfiguration(settings: try ConfigObject(json, path: "$.backend"))
         XCTAssertEqual(c.baseURLs, ["http://a:8000", "http://b:8000"])
@@ -23,7 +23,7 @@ final class OpenAIConfigurationTests: XCTestCase {
         XCTAssertEqual(c.generateEndpoint, .completions)
         XCTAssertEqual(c.scoreMode, .chatTopLogprobs)
         XCTAssertEqual(c.embeddingRole, .inputType)
-        XCTAssertEqual(c.budget, BackendBudget(maxCalls: 100, maxTokens: 5000, maxCostUSD: 1.5))
+        XCTAssertEqual(c.budget, BackendBudget(maxCalls: 100, maxTokens: 5000, maxCostUSD: 1.5, maxSeconds: 60))
         XCTAssertFalse(c.useCache)
     }
 

@@ -9,17 +9,23 @@ public struct BackendBudget: Sendable, Equatable {
     public var maxTokens: Int?
     /// Cost in US dollars, from the price table.
     public var maxCostUSD: Double?
+    /// Wall time in seconds since the backend was opened.
+    public var maxSeconds: Double?
 
     /// Creates a budget; nil means no limit.
-    public init(maxCalls: Int? = nil, maxTokens: Int? = nil, maxCostUSD: Double? = nil) {
+    public init(maxCalls: Int? = nil, maxTokens: Int? = nil, maxCostUSD: Double? = nil, maxSeconds: Double? = nil) {
         self.maxCalls = maxCalls
         self.maxTokens = maxTokens
         self.maxCostUSD = maxCostUSD
+        self.maxSeconds = maxSeconds
     }
 
     /// How many of `wanted` new calls fit, given the usage so far, and the limit that stopped
     /// the rest (nil when all fit).
-    func admit(_ wanted: Int, callsSoFar: Int, usage: BackendUsage) -> (admitted: Int, limit: String?) {
+    func admit(_ wanted: Int, callsSoFar: Int, usage: BackendUsage, elapsed: Double) -> (admitted: Int, limit: String?) {
+        if let maxSeconds, elapsed >= maxSeconds {
+            return (0, "the time budget (\(maxSeconds) s) is spent")
+        }
         if let maxTokens, usage.promptTokens + usage.completionTokens >= maxTokens {
             return (0, "the token budget (\(maxTokens) tokens) is spent")
         }

@@ -36,6 +36,7 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
     private var counters = BackendUsage()
     private var callsSent = 0
     private var observer: (@Sendable (HTTPCallRecord) -> Void)?
+    private let openedAt = Date()
 
     /// Creates the backend; reads the API key from `environment` when the config names a variable.
     /// - Parameter cache: the persistent answer cache, or nil for none (`--no-cache`).
@@ -100,7 +101,7 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
             }
         }
         let (admitted, limit) = lock.withLock { () -> (Int, String?) in
-            let decision = configuration.budget.admit(toSend.count, callsSoFar: callsSent, usage: counters)
+            let decision = configuration.budget.admit(toSend.count, callsSoFar: callsSent, usage: counters, elapsed: Date().timeIntervalSince(openedAt))
             callsSent += decision.admitted
             counters.cacheHits += hits
             return decision

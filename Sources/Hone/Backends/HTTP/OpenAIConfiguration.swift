@@ -153,7 +153,8 @@ public struct OpenAIConfiguration: Sendable {
         if let b = try o.optionalObject("budget") {
             budget = BackendBudget(maxCalls: try b.optionalInt("calls", in: 1...Int(Int32.max)),
                                    maxTokens: try b.optionalInt("tokens", in: 1...Int.max),
-                                   maxCostUSD: try b.optionalDouble("cost", in: 0...1e9))
+                                   maxCostUSD: try b.optionalDouble("cost", in: 0...1e9),
+                                   maxSeconds: try b.optionalDouble("seconds", in: 0.001...1e9))
             try b.finish()
         }
         useCache = try o.optionalBool("cache") ?? useCache
