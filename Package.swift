@@ -85,6 +85,13 @@ let package = Package(
             path: "benchmarks/http_bench",
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // Benchmarks (not in the test suite): see benchmarks/run_foundation.sh.
+        .executableTarget(
+            name: "hone-bench",
+            dependencies: ["Hone"],
+            path: "benchmarks/hone-bench",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         .testTarget(
             name: "HoneTests",
             dependencies: ["Hone", "HoneSDK", "HoneTestSupport"],
