@@ -42,14 +42,14 @@ def main():
                                 "test_rows": result["split_sizes"]["test"],
                                 "stage_calls": stage.get("used_calls") if which == "best" else 0,
                                 "summary": stage.get("summary") if which == "best" else None})
-    lines = ["| dataset | method | seeds | test accuracy mean | spread (std) | per seed |", "|---|---|---|---|---|---|"]
+    lines = ["| dataset | method | seeds | test accuracy mean | spread (population std) | per seed |", "|---|---|---|---|---|---|"]
     for dataset, methods in table.items():
         for method, _, _ in METHODS:
             scores = methods.get(method, [])
             if not scores:
                 continue
-            std = statistics.pstdev(scores) if len(scores) > 1 else 0.0
-            lines.append(f"| {dataset} | {method} | {len(scores)} | {100 * statistics.mean(scores):.1f} | {100 * std:.1f} | "
+            spread = f"{100 * statistics.pstdev(scores):.1f}" if len(scores) > 1 else "n/a (1 seed)"
+            lines.append(f"| {dataset} | {method} | {len(scores)} | {100 * statistics.mean(scores):.1f} | {spread} | "
                          + ", ".join(f"{100 * s:.1f}" for s in scores) + " |")
     print("\n".join(lines))
     print()
