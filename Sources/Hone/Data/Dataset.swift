@@ -22,12 +22,21 @@ public struct TaskSplits: Sendable {
     public var test: [LabeledExample]
     /// Unlabeled in-domain texts for methods that learn from them.
     public var unlabeled: [String]
+    /// Rows the loader left out (only under `"bad_rows": "skip"`), each with file, line and reason.
+    public var skipped: [SkippedRow]
 
     /// Creates splits.
-    public init(train: [LabeledExample], dev: [LabeledExample], test: [LabeledExample], unlabeled: [String] = []) {
+    public init(train: [LabeledExample], dev: [LabeledExample], test: [LabeledExample], unlabeled: [String] = [], skipped: [SkippedRow] = []) {
         self.train = train
         self.dev = dev
         self.test = test
         self.unlabeled = unlabeled
+        self.skipped = skipped
+    }
+
+    /// The number of skipped rows for each reason, e.g. `["label \"7\" is not among ...": 2]`.
+    /// Reasons that name a specific value are grouped as they read.
+    public var skippedByReason: [String: Int] {
+        skipped.reduce(into: [:]) { counts, row in counts[row.reason, default: 0] += 1 }
     }
 }
