@@ -62,171 +62,202 @@ public struct PorterStemmer: Sendable {
         return pool
     }()
 
-    private static let a: UInt32 = 97, e: UInt32 = 101, i: UInt32 = 105, o: UInt32 = 111, u: UInt32 = 117, y: UInt32 = 121
+    private static let e: UInt32 = 101, y: UInt32 = 121
 
-    private static func isVowel(_ c: UInt32) -> Bool { c == a || c == e || c == i || c == o || c == u }
+    private static func isVowel(_ c: UInt32) -> Bool { c == 97 || c == 101 || c == 105 || c == 111 || c == 117 }
 
-    /// Consonant flags: a vowel is not a consonant; `y` is one at the start or after a vowel.
-    private func consonantFlags(_ w: ArraySlice<UInt32>) -> [Bool] {
-        var flags: [Bool] = []
-        flags.reserveCapacity(w.count)
-        for c in w {
-            if PorterStemmer.isVowel(c) { flags.append(false) } else if c == PorterStemmer.y { flags.append(flags.isEmpty ? true : !flags[flags.count - 1]) } else { flags.append(true) }
-        }
-        return flags
+    /// NLTK's `_is_consonant`: a vowel is not a consonant; `y` is one at the start of the word or
+    /// after a vowel (so in a run of `y`s they alternate).
+    private static func isConsonant(_ w: ArraySlice<UInt32>, _ index: Int) -> Bool {
+        var k = index
+        if isVowel(w[k]) { return false }
+        if w[k] != y { return true }
+        var negate = false
+        while k > w.startIndex && w[k] == y { negate.toggle(); k -= 1 }
+        return !isVowel(w[k]) != negate
     }
 
-    private func isConsonant(_ w: Word, _ index: Int) -> Bool { consonantFlags(w[...index])[index] }
-
     /// m in [C](VC){m}[V]: the number of vowel-to-consonant transitions.
-    private func measure<C: Collection>(_ stem: C) -> Int where C.Element == UInt32, C.SubSequence == ArraySlice<UInt32> {
-        let flags = consonantFlags(stem[...])
+    private static func measure(_ stem: ArraySlice<UInt32>) -> Int {
         var m = 0
-        for k in flags.indices.dropFirst() where !flags[k - 1] && flags[k] { m += 1 }
+        var previousConsonant: Bool?
+        for k in stem.indices {
+            let c = stem[k]
+            let consonant: Bool
+            if isVowel(c) { consonant = false } else if c == y { consonant = previousConsonant.map { !$0 } ?? true } else { consonant = true }
+            if previousConsonant == false && consonant { m += 1 }
+            previousConsonant = consonant
+        }
         return m
     }
 
-    private func containsVowel(_ stem: ArraySlice<UInt32>) -> Bool { consonantFlags(stem).contains(false) }
-
-    private func endsDoubleConsonant(_ w: Word) -> Bool {
-        w.count >= 2 && w[w.count - 1] == w[w.count - 2] && isConsonant(w, w.count - 1)
+    private static func containsVowel(_ stem: ArraySlice<UInt32>) -> Bool {
+        var previousConsonant: Bool?
+        for c in stem {
+            let consonant = isVowel(c) ? false : (c == y ? (previousConsonant.map { !$0 } ?? true) : true)
+            if !consonant { return true }
+            previousConsonant = consonant
+        }
+        return false
     }
 
-    private func endsCVC(_ w: Word) -> Bool {
-        let n = w.count
-        if n >= 3 && isConsonant(w, n - 3) && !isConsonant(w, n - 2) && isConsonant(w, n - 1)
-            && w[n - 1] != 119 && w[n - 1] != 120 && w[n - 1] != PorterStemmer.y { return true }
-        return n == 2 && !isConsonant(w, 0) && isConsonant(w, 1)
+    private static func endsDoubleConsonant(_ w: ArraySlice<UInt32>) -> Bool {
+        w.count >= 2 && w[w.endIndex - 1] == w[w.endIndex - 2] && isConsonant(w, w.endIndex - 1)
     }
 
-    private func hasPositiveMeasure(_ stem: Word) -> Bool { measure(stem) > 0 }
+    private static func endsCVC(_ w: ArraySlice<UInt32>) -> Bool {
+        let n = w.count, s = w.startIndex
+        if n >= 3 && isConsonant(w, s + n - 3) && !isConsonant(w, s + n - 2) && isConsonant(w, s + n - 1) {
+            let last = w[s + n - 1]
+            if last != 119 && last != 120 && last != y { return true }
+        }
+        return n == 2 && !isConsonant(w, s) && isConsonant(w, s + 1)
+    }
 
     // MARK: - Rules
 
-    private struct Rule {
-        var suffix: Word
-        var replacement: Word
-        var condition: ((Word) -> Bool)?
-        var doubleConsonant = false
-        init(_ suffix: String, _ replacement: String, _ condition: ((Word) -> Bool)? = nil) {
-            self.suffix = PorterStemmer.word(suffix)
-            self.replacement = PorterStemmer.word(replacement)
-            self.condition = condition
+    /// When a rule applies, given the stem (the word without the suffix) and the whole word.
+    private enum Condition {
+        case always
+        case positiveMeasure
+        case measureAboveOne
+        /// step 4 `ion`: m > 1 and the stem ends in `s` or `t`.
+        case ion
+        /// step 2 `logi` (NLTK): m > 0 of the word without its last three letters.
+        case logi
+        /// step 5b `ll`: m > 1 of the word without its last letter.
+        case doubleL
+        /// step 1b double consonant: the last letter is not `l`, `s` or `z`.
+        case notLSZ
+        /// step 1b final `e`: m = 1 and the stem ends consonant-vowel-consonant.
+        case measureOneCVC
+        /// step 1c (NLTK): the stem is longer than one letter and ends in a consonant.
+        case consonantBeforeY
+
+        func holds(stem: ArraySlice<UInt32>, word: ArraySlice<UInt32>) -> Bool {
+            switch self {
+            case .always: return true
+            case .positiveMeasure: return PorterStemmer.measure(stem) > 0
+            case .measureAboveOne: return PorterStemmer.measure(stem) > 1
+            case .ion: return PorterStemmer.measure(stem) > 1 && (stem.last == 115 || stem.last == 116)
+            case .logi: return PorterStemmer.measure(word.dropLast(3)) > 0
+            case .doubleL: return PorterStemmer.measure(word.dropLast()) > 1
+            case .notLSZ: return !(word.last == 108 || word.last == 115 || word.last == 122)
+            case .measureOneCVC: return PorterStemmer.measure(stem) == 1 && PorterStemmer.endsCVC(stem)
+            case .consonantBeforeY: return stem.count > 1 && PorterStemmer.isConsonant(stem, stem.endIndex - 1)
+            }
         }
     }
 
-    private func hasSuffix(_ w: Word, _ suffix: Word) -> Bool {
+    private struct Rule {
+        let suffix: Word
+        let replacement: Word
+        let condition: Condition
+        /// NLTK's `*d` rule: any double consonant; the replacement is the last letter.
+        let doubleConsonant: Bool
+        init(_ suffix: String, _ replacement: String, _ condition: Condition = .always, doubleConsonant: Bool = false) {
+            self.suffix = PorterStemmer.word(suffix)
+            self.replacement = PorterStemmer.word(replacement)
+            self.condition = condition
+            self.doubleConsonant = doubleConsonant
+        }
+    }
+
+    private static func hasSuffix(_ w: Word, _ suffix: Word) -> Bool {
         w.count >= suffix.count && w[(w.count - suffix.count)...].elementsEqual(suffix)
     }
 
     /// The first rule whose suffix matches decides: replaced if its condition holds on the
     /// stem, else the word is returned unchanged.
-    private func apply(_ w: Word, _ rules: [Rule]) -> Word {
+    private static func apply(_ w: Word, _ rules: [Rule]) -> Word {
         for rule in rules {
             if rule.doubleConsonant {
-                if endsDoubleConsonant(w) {
-                    let stem = Array(w.dropLast(2))
-                    return (rule.condition?(stem) ?? true) ? stem + rule.replacement : w
+                if endsDoubleConsonant(w[...]) {
+                    let stem = w.dropLast(2)
+                    return rule.condition.holds(stem: stem, word: w[...]) ? Array(stem) + [w[w.count - 1]] : w
                 }
                 continue
             }
             if hasSuffix(w, rule.suffix) {
-                let stem = Array(w.dropLast(rule.suffix.count))
-                return (rule.condition?(stem) ?? true) ? stem + rule.replacement : w
+                let stem = w.dropLast(rule.suffix.count)
+                return rule.condition.holds(stem: stem, word: w[...]) ? Array(stem) + rule.replacement : w
             }
         }
         return w
     }
 
-    private func replacingSuffix(_ w: Word, _ count: Int, _ replacement: String) -> Word {
-        Array(w.dropLast(count)) + PorterStemmer.word(replacement)
-    }
+    private static let ies = word("ies"), ied = word("ied"), eed = word("eed"), ed = word("ed"), ing = word("ing"), alli = word("alli")
+    private static let step1aRules = [Rule("sses", "ss"), Rule("ies", "i"), Rule("ss", "ss"), Rule("s", "")]
+    private static let step1bRules = [Rule("at", "ate"), Rule("bl", "ble"), Rule("iz", "ize"), Rule("", "", .notLSZ, doubleConsonant: true), Rule("", "e", .measureOneCVC)]
+    private static let step1cRules = [Rule("y", "i", .consonantBeforeY)]
+    private static let step2Rules: [Rule] = [
+        Rule("ational", "ate", .positiveMeasure), Rule("tional", "tion", .positiveMeasure), Rule("enci", "ence", .positiveMeasure),
+        Rule("anci", "ance", .positiveMeasure), Rule("izer", "ize", .positiveMeasure), Rule("bli", "ble", .positiveMeasure),
+        Rule("alli", "al", .positiveMeasure), Rule("entli", "ent", .positiveMeasure), Rule("eli", "e", .positiveMeasure),
+        Rule("ousli", "ous", .positiveMeasure), Rule("ization", "ize", .positiveMeasure), Rule("ation", "ate", .positiveMeasure),
+        Rule("ator", "ate", .positiveMeasure), Rule("alism", "al", .positiveMeasure), Rule("iveness", "ive", .positiveMeasure),
+        Rule("fulness", "ful", .positiveMeasure), Rule("ousness", "ous", .positiveMeasure), Rule("aliti", "al", .positiveMeasure),
+        Rule("iviti", "ive", .positiveMeasure), Rule("biliti", "ble", .positiveMeasure), Rule("fulli", "ful", .positiveMeasure),
+        Rule("logi", "log", .logi),
+    ]
+    private static let step3Rules: [Rule] = [
+        Rule("icate", "ic", .positiveMeasure), Rule("ative", "", .positiveMeasure), Rule("alize", "al", .positiveMeasure),
+        Rule("iciti", "ic", .positiveMeasure), Rule("ical", "ic", .positiveMeasure), Rule("ful", "", .positiveMeasure), Rule("ness", "", .positiveMeasure),
+    ]
+    private static let step4Rules: [Rule] = [
+        Rule("al", "", .measureAboveOne), Rule("ance", "", .measureAboveOne), Rule("ence", "", .measureAboveOne),
+        Rule("er", "", .measureAboveOne), Rule("ic", "", .measureAboveOne), Rule("able", "", .measureAboveOne),
+        Rule("ible", "", .measureAboveOne), Rule("ant", "", .measureAboveOne), Rule("ement", "", .measureAboveOne),
+        Rule("ment", "", .measureAboveOne), Rule("ent", "", .measureAboveOne), Rule("ion", "", .ion),
+        Rule("ou", "", .measureAboveOne), Rule("ism", "", .measureAboveOne), Rule("ate", "", .measureAboveOne),
+        Rule("iti", "", .measureAboveOne), Rule("ous", "", .measureAboveOne), Rule("ive", "", .measureAboveOne),
+        Rule("ize", "", .measureAboveOne),
+    ]
+    private static let step5bRules = [Rule("ll", "l", .doubleL)]
 
     private func step1a(_ w: Word) -> Word {
-        if hasSuffix(w, PorterStemmer.word("ies")) && w.count == 4 { return replacingSuffix(w, 3, "ie") }
-        return apply(w, [Rule("sses", "ss"), Rule("ies", "i"), Rule("ss", "ss"), Rule("s", "")])
+        if w.count == 4 && PorterStemmer.hasSuffix(w, PorterStemmer.ies) { return Array(w.dropLast(3)) + PorterStemmer.word("ie") }
+        return PorterStemmer.apply(w, PorterStemmer.step1aRules)
     }
 
     private func step1b(_ w: Word) -> Word {
-        if hasSuffix(w, PorterStemmer.word("ied")) {
-            return replacingSuffix(w, 3, w.count == 4 ? "ie" : "i")
+        if PorterStemmer.hasSuffix(w, PorterStemmer.ied) {
+            return Array(w.dropLast(3)) + PorterStemmer.word(w.count == 4 ? "ie" : "i")
         }
-        if hasSuffix(w, PorterStemmer.word("eed")) {
-            let stem = Array(w.dropLast(3))
-            return measure(stem) > 0 ? stem + PorterStemmer.word("ee") : w
+        if PorterStemmer.hasSuffix(w, PorterStemmer.eed) {
+            let stem = w.dropLast(3)
+            return PorterStemmer.measure(stem) > 0 ? Array(stem) + PorterStemmer.word("ee") : w
         }
         var intermediate: Word?
-        for suffix in ["ed", "ing"] {
-            let s = PorterStemmer.word(suffix)
-            if hasSuffix(w, s) {
-                let candidate = Array(w.dropLast(s.count))
-                if containsVowel(candidate[...]) { intermediate = candidate; break }
-            }
+        for suffix in [PorterStemmer.ed, PorterStemmer.ing] where PorterStemmer.hasSuffix(w, suffix) {
+            let candidate = w.dropLast(suffix.count)
+            if PorterStemmer.containsVowel(candidate) { intermediate = Array(candidate); break }
         }
         guard let stem = intermediate else { return w }
-        let last = stem[stem.count - 1]
-        var double = Rule("", "", { _ in last != 108 && last != 115 && last != 122 })
-        double.doubleConsonant = true
-        double.replacement = [last]
-        return apply(stem, [
-            Rule("at", "ate"), Rule("bl", "ble"), Rule("iz", "ize"), double,
-            Rule("", "e", { self.measure($0) == 1 && self.endsCVC($0) }),
-        ])
+        return PorterStemmer.apply(stem, PorterStemmer.step1bRules)
     }
 
-    private func step1c(_ w: Word) -> Word {
-        apply(w, [Rule("y", "i", { $0.count > 1 && self.isConsonant($0, $0.count - 1) })])
-    }
+    private func step1c(_ w: Word) -> Word { PorterStemmer.apply(w, PorterStemmer.step1cRules) }
 
     private func step2(_ w: Word) -> Word {
-        if hasSuffix(w, PorterStemmer.word("alli")) && hasPositiveMeasure(Array(w.dropLast(4))) {
-            return step2(replacingSuffix(w, 4, "al"))
+        if PorterStemmer.hasSuffix(w, PorterStemmer.alli) && PorterStemmer.measure(w.dropLast(4)) > 0 {
+            return step2(Array(w.dropLast(4)) + PorterStemmer.word("al"))
         }
-        let positive: (Word) -> Bool = { self.hasPositiveMeasure($0) }
-        return apply(w, [
-            Rule("ational", "ate", positive), Rule("tional", "tion", positive), Rule("enci", "ence", positive),
-            Rule("anci", "ance", positive), Rule("izer", "ize", positive), Rule("bli", "ble", positive),
-            Rule("alli", "al", positive), Rule("entli", "ent", positive), Rule("eli", "e", positive),
-            Rule("ousli", "ous", positive), Rule("ization", "ize", positive), Rule("ation", "ate", positive),
-            Rule("ator", "ate", positive), Rule("alism", "al", positive), Rule("iveness", "ive", positive),
-            Rule("fulness", "ful", positive), Rule("ousness", "ous", positive), Rule("aliti", "al", positive),
-            Rule("iviti", "ive", positive), Rule("biliti", "ble", positive), Rule("fulli", "ful", positive),
-            Rule("logi", "log", { _ in self.hasPositiveMeasure(Array(w.dropLast(3))) }),
-        ])
+        return PorterStemmer.apply(w, PorterStemmer.step2Rules)
     }
 
-    private func step3(_ w: Word) -> Word {
-        let positive: (Word) -> Bool = { self.hasPositiveMeasure($0) }
-        return apply(w, [
-            Rule("icate", "ic", positive), Rule("ative", "", positive), Rule("alize", "al", positive),
-            Rule("iciti", "ic", positive), Rule("ical", "ic", positive), Rule("ful", "", positive), Rule("ness", "", positive),
-        ])
-    }
+    private func step3(_ w: Word) -> Word { PorterStemmer.apply(w, PorterStemmer.step3Rules) }
 
-    private func step4(_ w: Word) -> Word {
-        let greaterThanOne: (Word) -> Bool = { self.measure($0) > 1 }
-        return apply(w, [
-            Rule("al", "", greaterThanOne), Rule("ance", "", greaterThanOne), Rule("ence", "", greaterThanOne),
-            Rule("er", "", greaterThanOne), Rule("ic", "", greaterThanOne), Rule("able", "", greaterThanOne),
-            Rule("ible", "", greaterThanOne), Rule("ant", "", greaterThanOne), Rule("ement", "", greaterThanOne),
-            Rule("ment", "", greaterThanOne), Rule("ent", "", greaterThanOne),
-            Rule("ion", "", { self.measure($0) > 1 && ($0.last == 115 || $0.last == 116) }),
-            Rule("ou", "", greaterThanOne), Rule("ism", "", greaterThanOne), Rule("ate", "", greaterThanOne),
-            Rule("iti", "", greaterThanOne), Rule("ous", "", greaterThanOne), Rule("ive", "", greaterThanOne),
-            Rule("ize", "", greaterThanOne),
-        ])
-    }
+    private func step4(_ w: Word) -> Word { PorterStemmer.apply(w, PorterStemmer.step4Rules) }
 
     private func step5a(_ w: Word) -> Word {
         guard w.last == PorterStemmer.e else { return w }
-        let stem = Array(w.dropLast())
-        let m = measure(stem)
-        if m > 1 { return stem }
-        if m == 1 && !endsCVC(stem) { return stem }
+        let stem = w.dropLast()
+        let m = PorterStemmer.measure(stem)
+        if m > 1 { return Array(stem) }
+        if m == 1 && !PorterStemmer.endsCVC(stem) { return Array(stem) }
         return w
     }
 
-    private func step5b(_ w: Word) -> Word {
-        apply(w, [Rule("ll", "l", { _ in self.measure(w.dropLast()) > 1 })])
-    }
+    private func step5b(_ w: Word) -> Word { PorterStemmer.apply(w, PorterStemmer.step5bRules) }
 }

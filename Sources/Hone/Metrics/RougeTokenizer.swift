@@ -17,9 +17,10 @@ public final class RougeTokenizer {
 
     /// The tokens of `text`, as text (stemmed if the tokenizer stems).
     public func tokens(_ text: String) -> [String] {
+        let tokenIDs = tokenIDs(text)
         var names = [Int32: [UInt8]]()
         for (bytes, id) in ids { names[id] = bytes }
-        return tokenIDs(text).map { String(decoding: names[$0]!, as: UTF8.self) }
+        return tokenIDs.map { String(decoding: names[$0]!, as: UTF8.self) }
     }
 
     /// The token ids of `text`.
