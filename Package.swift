@@ -50,10 +50,12 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jansson")]
         ),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // libffi, for the `ffi` evaluator that calls a C metric named in the pipeline config.
+        .systemLibrary(name: "CFFI", path: "Sources/CFFI"),
         .target(
             name: "Hone",
             dependencies: [
-                "CHoneABI", "HoneSDK", "CSQLite",
+                "CHoneABI", "HoneSDK", "CSQLite", "CFFI",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)],
