@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(
             name: "HoneTests",
             dependencies: ["Hone", "HoneSDK"],
+            exclude: ["Fixtures"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
     ]

@@ -51,7 +51,7 @@ public struct PipelineConfig: Sendable {
         task = try TaskConfig(try root.object("task"), baseDirectory: baseDirectory)
         backend = try BackendConfig(try root.optionalObject("backend"))
         cache = try CacheConfig(try root.optionalObject("cache"), baseDirectory: baseDirectory)
-        stages = try root.array("stages") { value, path in try StageConfig(try ConfigObject(value, path: path)) }
+        stages = try root.array("stages", nonEmpty: true) { value, path in try StageConfig(try ConfigObject(value, path: path)) }
         try root.finish()
     }
 

@@ -44,6 +44,9 @@ public final class E5Backend: Backend, @unchecked Sendable {
 
     public var usage: BackendUsage { lock.withLock { counters } }
 
+    /// Whether the engine has been loaded (it is not, while the cache serves every text).
+    public var isEngineLoaded: Bool { lock.withLock { engine != nil } }
+
     private func loadedEngine() throws -> E5Engine {
         try lock.withLock {
             if let engine { return engine }
