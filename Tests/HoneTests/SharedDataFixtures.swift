@@ -3,12 +3,8 @@ import XCTest
 
 /// Paths to the real datasets the project shares (`<repo root>/../shared/data`), and scratch files.
 enum SharedDataFixtures {
-    /// The repository root (three levels above this file).
-    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// `<repo root>/../shared/data`.
-    static let dataDirectory: URL = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+    static let dataDirectory = URL(fileURLWithPath: TestEnvironment.sharedData)
 
     /// The path of `relative` under the shared data folder; skips the test if it is absent.
     static func path(_ relative: String) throws -> String {

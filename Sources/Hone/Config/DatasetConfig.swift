@@ -90,7 +90,7 @@ public struct DatasetConfig: Sendable {
                 throw ConfigError(path: o.path(of: "split"), message: "\"split\" divides one source file; name it in \"file\" (or drop split and give train, dev and test files)")
             }
             for (key, value) in [("train", trainFile), ("dev", devFile), ("test", testFile)] where value == nil {
-                throw ConfigError(path: o.path(of: key), message: "missing required member; give train, dev and test files, or one \"file\" with a \"split\"")
+                throw ConfigError(path: o.path(of: key), message: "missing required member; expected a string (a file path): give train, dev and test files, or one \"file\" with a \"split\"")
             }
             split = nil
             train = trainFile!
