@@ -70,6 +70,13 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // Metric and loader timings for benchmarks/metrics_bench.sh (not part of the test suite).
+        .executableTarget(
+            name: "hone-bench-metrics",
+            dependencies: ["Hone", "HoneSDK"],
+            path: "benchmarks/HoneBenchMetrics",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         .testTarget(
             name: "HoneTests",
             dependencies: ["Hone", "HoneSDK"],
