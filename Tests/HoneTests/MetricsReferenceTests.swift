@@ -72,6 +72,20 @@ final class MetricsReferenceTests: XCTestCase {
         XCTAssertEqual(meanL, theirMeanL, accuracy: 1e-9)
     }
 
+    func testRougeTokenizerMatchesRougeScoreOnNonASCIIAndPunctuation() throws {
+        let texts = ["İstanbul's KELVIN \u{212A}elvin", "naïve café—Zürich", "don't stop-believing, 3.14 U.S.A.", "ŞEHİR ǅemal ﬁne", "emoji 🎉 party's OVER!!", "tabs\tand\nnewlines  ", ""]
+        let reference = try PythonReference.evaluate("""
+            import json, sys
+            from rouge_score import tokenizers
+            t = tokenizers.DefaultTokenizer(use_stemmer=True)
+            json.dump([t.tokenize(x) for x in json.load(open(sys.argv[1]))], open(sys.argv[2], "w"))
+            """, input: Self.strings(texts))
+        let tokenizer = RougeTokenizer(usesStemmer: true)
+        for (text, expected) in zip(texts, reference.arrayValue!) {
+            XCTAssertEqual(tokenizer.tokens(text), expected.arrayValue!.map { $0.stringValue! }, text)
+        }
+    }
+
     func testPorterStemmerMatchesNLTKOnEveryWordOfCNNDailyMail() throws {
         let (predictions, references) = try cnnDailyMailPairs()
         let path = try SharedDataFixtures.path("summarization/cnndm_val500.json")
