@@ -68,6 +68,16 @@ final class FFIMetricTests: XCTestCase {
         XCTAssertEqual(try bytes.score(input: "", prediction: "a\u{0}b\u{0}", reference: "r"), 2, "with a length, a text may contain NUL bytes")
     }
 
+    func testOnePreparedCallServesManyThreadsAtOnce() throws {
+        let metric = try FFIMetric(library: try compiledLibrary(), symbol: "length_ratio", signature: "double(const char*, const char*)")
+        let results = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2000)
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 2000) { k in
+            results[k] = (try? metric.score(input: "", prediction: String(repeating: "x", count: k % 7), reference: "xx")) ?? -1
+        }
+        for k in 0..<2000 { XCTAssertEqual(results[k], Double(k % 7) / 2) }
+    }
+
     func testRefusesMissingLibraryNamingIt() {
         XCTAssertThrowsError(try FFIMetric(library: "/nonexistent/libnothing.so", symbol: "f", signature: "double(const char*, const char*)")) { error in
             let e = error as! FFIMetricError

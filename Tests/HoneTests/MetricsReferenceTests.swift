@@ -6,14 +6,20 @@ import XCTest
 /// Each metric against its reference implementation (rouge-score, sacrebleu, scikit-learn,
 /// the SQuAD and KnowPrompt scorers) on the same inputs from the real datasets.
 final class MetricsReferenceTests: XCTestCase {
-    /// CNN/DailyMail: lead-3 sentences of each article as the prediction, the highlights as the reference.
+    private static var pairs: (predictions: [String], references: [String])?
+
+    /// CNN/DailyMail: lead-3 sentences of each article as the prediction, the highlights as the
+    /// reference (read once per test run).
     private func cnnDailyMailPairs() throws -> (predictions: [String], references: [String]) {
+        if let pairs = Self.pairs { return pairs }
         let path = try SharedDataFixtures.path("summarization/cnndm_val500.json")
         let config = try DatasetConfig(json: ["format": "json-records", "train": .string(path), "dev": .string(path), "test": .string(path),
                                               "input_column": "article", "label_column": "reference"], baseDirectory: "/")
         let splits = try DatasetLoader.load(config, labels: [], seed: 0)
         XCTAssertEqual(splits.test.count, 500)
-        return (splits.test.map { Self.lead3($0.input) }, splits.test.map(\.label))
+        let pairs = (splits.test.map { Self.lead3($0.input) }, splits.test.map(\.label))
+        Self.pairs = pairs
+        return pairs
     }
 
     /// The first three sentences (a sentence ends at `.`, `!` or `?` followed by whitespace).

@@ -35,7 +35,7 @@ public struct TaskSplits: Sendable {
     }
 
     /// The number of skipped rows for each reason, e.g. `["label \"7\" is not among ...": 2]`.
-    /// Reasons that name a specific value are grouped as they read.
+    /// Reasons are compared as written, so two different unknown labels count separately.
     public var skippedByReason: [String: Int] {
         skipped.reduce(into: [:]) { counts, row in counts[row.reason, default: 0] += 1 }
     }
