@@ -49,13 +49,13 @@ final class MetricsReferenceTests: XCTestCase {
         let reference = try PythonReference.evaluate("""
             import json, sys
             from rouge_score import rouge_scorer
-            d = json.load(open(sys.argv[1]))
+            d = INPUT
             s = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
             out = []
             for p, r in zip(d["predictions"], d["references"]):
                 x = s.score(r, p)
                 out.append([[x[k].precision, x[k].recall, x[k].fmeasure] for k in ("rouge1", "rouge2", "rougeL")])
-            json.dump(out, open(sys.argv[2], "w"))
+            OUTPUT = out
             """, input: ["predictions": Self.strings(predictions), "references": Self.strings(references)])
         let expected = reference.arrayValue!
         XCTAssertEqual(expected.count, 500)
@@ -84,7 +84,7 @@ final class MetricsReferenceTests: XCTestCase {
             import json, sys
             from rouge_score import tokenizers
             t = tokenizers.DefaultTokenizer(use_stemmer=True)
-            json.dump([t.tokenize(x) for x in json.load(open(sys.argv[1]))], open(sys.argv[2], "w"))
+            OUTPUT = [t.tokenize(x) for x in INPUT]
             """, input: Self.strings(texts))
         let tokenizer = RougeTokenizer(usesStemmer: true)
         for (text, expected) in zip(texts, reference.arrayValue!) {
@@ -106,7 +106,7 @@ final class MetricsReferenceTests: XCTestCase {
             import json, sys
             from nltk.stem import porter
             s = porter.PorterStemmer()
-            json.dump([s.stem(w) for w in json.load(open(sys.argv[1]))], open(sys.argv[2], "w"))
+            OUTPUT = [s.stem(w) for w in INPUT]
             """, input: Self.strings(list))
         let stems = reference.arrayValue!.map { $0.stringValue! }
         let stemmer = PorterStemmer()
@@ -122,10 +122,10 @@ final class MetricsReferenceTests: XCTestCase {
         let reference = try PythonReference.evaluate("""
             import json, sys
             import sacrebleu
-            d = json.load(open(sys.argv[1]))
+            d = INPUT
             corpus = sacrebleu.corpus_bleu(d["predictions"], [d["references"]]).score
             sentences = [sacrebleu.sentence_bleu(p, [r]).score for p, r in zip(d["predictions"], d["references"])]
-            json.dump({"corpus": corpus, "sentences": sentences}, open(sys.argv[2], "w"))
+            OUTPUT = {"corpus": corpus, "sentences": sentences}
             """, input: ["predictions": Self.strings(predictions), "references": Self.strings(references)])
         let (corpus, sentences) = GenerationMetric.bleu.evaluate(predictions: predictions, references: references)
         XCTAssertEqual(corpus, reference["corpus"]!.doubleValue!, accuracy: 0.01)
@@ -143,7 +143,7 @@ final class MetricsReferenceTests: XCTestCase {
             import json, sys
             from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
             t = Tokenizer13a()
-            json.dump([t(l.rstrip()).split() for l in json.load(open(sys.argv[1]))], open(sys.argv[2], "w"))
+            OUTPUT = [t(l.rstrip()).split() for l in INPUT]
             """, input: Self.strings(lines))
         let tokenizer = BLEUTokenizer13a()
         for (line, expected) in zip(lines, reference.arrayValue!) {
@@ -166,7 +166,7 @@ final class MetricsReferenceTests: XCTestCase {
                     exclude = set(string.punctuation)
                     return ''.join(ch for ch in text if ch not in exclude)
                 return white_space_fix(remove_articles(remove_punc(s.lower())))
-            json.dump([normalize_answer(t) for t in json.load(open(sys.argv[1]))], open(sys.argv[2], "w"))
+            OUTPUT = [normalize_answer(t) for t in INPUT]
             """, input: Self.strings(texts))
         for (text, expected) in zip(texts, reference.arrayValue!) {
             XCTAssertEqual(ExactMatch.normalize(text), expected.stringValue!, text)
@@ -200,11 +200,11 @@ final class MetricsReferenceTests: XCTestCase {
             import json, sys
             from sklearn.metrics import accuracy_score, f1_score
             out = []
-            for c in json.load(open(sys.argv[1])):
+            for c in INPUT:
                 labels = list(range(int(c["classes"])))
                 out.append([accuracy_score(c["gold"], c["predicted"]),
                             f1_score(c["gold"], c["predicted"], labels=labels, average="macro", zero_division=0)])
-            json.dump(out, open(sys.argv[2], "w"))
+            OUTPUT = out
             """, input: .array(inputs))
         for (v, expected) in zip(vectors, reference.arrayValue!) {
             let e = expected.arrayValue!.map { $0.doubleValue! }
@@ -228,7 +228,7 @@ final class MetricsReferenceTests: XCTestCase {
             import json, sys
             from collections import Counter
             from sklearn.metrics import f1_score
-            d = json.load(open(sys.argv[1]))
+            d = INPUT
             def knowprompt(output, label, na):
                 correct, guessed, gold = Counter(), Counter(), Counter()
                 for guess, g in zip(output, label):
@@ -242,9 +242,9 @@ final class MetricsReferenceTests: XCTestCase {
                 r = 0.0 if sum(gold.values()) == 0 else sum(correct.values()) / sum(gold.values())
                 return 2 * p * r / (p + r) if p + r > 0 else 0.0
             labels = [l for l in range(19) if l != d["other"]]
-            json.dump([knowprompt(d["predicted"], d["gold"], d["other"]),
-                       f1_score(d["gold"], d["predicted"], labels=labels, average="micro"),
-                       knowprompt(d["none"], d["gold"], d["other"])], open(sys.argv[2], "w"))
+            OUTPUT = [knowprompt(d["predicted"], d["gold"], d["other"]),
+                      f1_score(d["gold"], d["predicted"], labels=labels, average="micro"),
+                      knowprompt(d["none"], d["gold"], d["other"])]
             """, input: ["gold": Self.numbers(gold), "predicted": Self.numbers(predicted), "none": Self.numbers(noGuesses), "other": .number(Double(other))])
         let e = reference.arrayValue!.map { $0.doubleValue! }
         let mine = ClassificationMetrics.microF1(gold: gold, predicted: predicted, excluding: other)
