@@ -70,6 +70,13 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // Benchmarks (not in the test suite): see benchmarks/run_foundation.sh.
+        .executableTarget(
+            name: "hone-bench",
+            dependencies: ["Hone"],
+            path: "benchmarks/hone-bench",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         // Metric and loader timings for benchmarks/metrics_bench.sh (not part of the test suite).
         .executableTarget(
             name: "hone-bench-metrics",

@@ -135,7 +135,7 @@ static hone_status rt_run(void *opaque, const char *run_json, hone_sink *result)
     free(per_call);
     json_decref(run);
     if (document == NULL) return hone_fail(result, HONE_ERR_INTERNAL, "out of memory building the result");
-    hone_logf(host, HONE_LOG_INFO, RT_PLUGIN_ID ": median %.1f ns per host->is_cancelled round trip over %ld x %ld calls",
+    hone_logf(host, HONE_LOG_INFO, "median %.1f ns per host->is_cancelled round trip over %ld x %ld calls",
               median, done, self->calls);
     status = hone_sink_write_json(result, document);
     json_decref(document);

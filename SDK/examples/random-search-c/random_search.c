@@ -55,7 +55,7 @@ static const char rs_config_schema[] =
     "\"description\":\"Best-on-train prompts re-ranked on train+dev at the end; 0 picks on train alone.\"},"
     "\"seed\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":9007199254740991,"
     "\"description\":\"Overrides the pipeline seed for this stage.\"},"
-    "\"vocabulary\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"
+    "\"vocabulary\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"minLength\":1},"
     "\"description\":\"Tokens to draw from; default: words of the training inputs.\"}"
     "}"
     "}";
@@ -490,6 +490,213 @@ static int rs_is_clean_stop(hone_status status, rs_stop *stop) {
 /* run                                                                       */
 /* ------------------------------------------------------------------------- */
 
+/** Everything one run works with. Set up by rs_state_open, released by rs_state_close. */
+typedef struct rs_state {
+    const rs_instance *self;
+    const hone_host *host;
+    json_t *run;          /* the parsed run request (owned) */
+    json_t *seed_prompt;  /* borrowed from run */
+    json_t *train;        /* borrowed from run */
+    size_t train_count;
+    size_t dev_count;
+    char **owned_words;   /* the vocabulary built from the train inputs, if not configured */
+    size_t owned_count;
+    char *const *vocabulary;
+    size_t vocabulary_count;
+    uint64_t seed;
+    uint64_t rng;
+    rs_budget budget;
+    json_int_t reserve;      /* calls kept for the dev re-ranking */
+    json_int_t search_calls; /* calls the rounds may spend, when the budget is limited */
+    rs_candidate *top;       /* best distinct prompts on train, best first */
+    size_t top_count;
+    size_t top_capacity;
+    rs_candidate *round;     /* the prompts of the current round */
+    rs_candidate **refs;     /* the prompts of one evaluate request */
+    json_t *curve;
+    hone_buffer message;     /* the host's message when a call fails */
+    long drawn;
+    long rounds_done;
+    size_t ranked;           /* prompts re-scored on dev */
+    rs_stop stop;
+} rs_state;
+
+static void rs_state_close(rs_state *state) {
+    for (size_t i = 0; i < state->top_count; i++) rs_candidate_clear(&state->top[i]);
+    free(state->top);
+    free(state->round);
+    free(state->refs);
+    json_decref(state->curve);
+    hone_buffer_free(&state->message);
+    for (size_t i = 0; i < state->owned_count; i++) free(state->owned_words[i]);
+    free(state->owned_words);
+    json_decref(state->run);
+}
+
+/** Reads the run request, builds the vocabulary, plans the budget and allocates the run's storage. */
+static hone_status rs_state_open(rs_state *state, const rs_instance *self, const char *run_json, hone_sink *result) {
+    memset(state, 0, sizeof *state);
+    state->self = self;
+    state->host = self->host;
+    hone_buffer_init(&state->message);
+    state->run = hone_json_parse(run_json, "run request", result);
+    if (state->run == NULL) return HONE_ERR_INVALID_ARGUMENT;
+
+    json_t *task = NULL, *dev = NULL, *budget = NULL, *seed = NULL;
+    hone_status status = hone_unpack(state->run, result, "run request", "{s:o, s:o, s:o, s?o}", "task", &task,
+                                     "seed_prompt", &state->seed_prompt, "budget", &budget, "seed", &seed);
+    if (status == HONE_OK) {
+        status = hone_unpack(task, result, "run request task", "{s:o, s?o}", "train", &state->train, "dev", &dev);
+    }
+    if (status != HONE_OK) return status;
+    if (!json_is_array(state->train)) {
+        return hone_fail(result, HONE_ERR_INVALID_ARGUMENT, "run request task.train: expected an array, got %s",
+                         hone_json_type_name(state->train));
+    }
+    state->train_count = json_array_size(state->train);
+    state->dev_count = json_is_array(dev) ? json_array_size(dev) : 0;
+    if (state->train_count == 0) {
+        return hone_fail(result, HONE_ERR_INVALID_ARGUMENT,
+                         RS_PLUGIN_ID " needs training examples to score prompts on; the task's train split is "
+                         "empty: check the pipeline's k-shot or split settings");
+    }
+
+    /* Vocabulary: from the config, or the words of the training inputs. */
+    state->vocabulary = self->vocabulary;
+    state->vocabulary_count = self->vocabulary_count;
+    if (state->vocabulary == NULL) {
+        status = rs_words_from_train(state->train, self->vocab_size, &state->owned_words, &state->owned_count, result);
+        if (status != HONE_OK) return status;
+        if (state->owned_count == 0) {
+            return hone_fail(result, HONE_ERR_INVALID_ARGUMENT,
+                             "the training inputs contain no words to draw prompt tokens from; set config.vocabulary");
+        }
+        state->vocabulary = state->owned_words;
+        state->vocabulary_count = state->owned_count;
+    }
+
+    if (self->has_seed) {
+        state->seed = self->seed;
+    } else {
+        state->seed = json_is_integer(seed) ? (uint64_t)json_integer_value(seed) : (uint64_t)json_number_value(seed);
+    }
+    state->rng = state->seed;
+
+    /* Reserve what the dev re-ranking needs, but never so much that no prompt fits on train. */
+    rs_budget_read(&state->budget, budget);
+    state->reserve = (json_int_t)self->dev_top_k * (json_int_t)state->dev_count;
+    if (state->budget.limited && state->reserve > state->budget.remaining - (json_int_t)state->train_count) {
+        state->reserve = state->budget.remaining - (json_int_t)state->train_count;
+        if (state->reserve < 0) state->reserve = 0;
+    }
+    state->search_calls = state->budget.limited ? state->budget.remaining - state->reserve : 0;
+
+    size_t per_round = (size_t)self->candidates_per_round;
+    state->top_capacity = self->dev_top_k > 0 ? (size_t)self->dev_top_k : 1;
+    state->top = calloc(state->top_capacity, sizeof *state->top);
+    state->round = calloc(per_round, sizeof *state->round);
+    state->refs = calloc(per_round > state->top_capacity ? per_round : state->top_capacity, sizeof *state->refs);
+    state->curve = json_array();
+    if (state->top == NULL || state->round == NULL || state->refs == NULL || state->curve == NULL) {
+        return hone_fail(result, HONE_ERR_INTERNAL, "out of memory starting " RS_PLUGIN_ID);
+    }
+    return HONE_OK;
+}
+
+/** Whether the host says to stop (cancelled, or the budget is spent). */
+static int rs_host_says_stop(const hone_host *host) {
+    return HONE_HOST_HAS(host, is_cancelled) && host->is_cancelled(host) != 0;
+}
+
+/** Reports progress after a round: the larger of the rounds done and the search budget spent. */
+static void rs_report_progress(const rs_state *state) {
+    const hone_host *host = state->host;
+    if (!HONE_HOST_HAS(host, progress)) return;
+    double fraction = (double)state->rounds_done / (double)state->self->rounds;
+    if (state->budget.limited && state->search_calls > 0) {
+        double spent = 1.0 - (double)(state->budget.remaining - state->reserve) / (double)state->search_calls;
+        if (spent > fraction) fraction = spent;
+    }
+    if (fraction > 1.0) fraction = 1.0;
+    char line[160];
+    snprintf(line, sizeof line, "round %ld: best train %.4f, %ld prompts tried", state->rounds_done,
+             state->top[0].train, state->drawn);
+    host->progress(host, fraction, line);
+}
+
+/**
+ * The rounds: draw, score on train, keep the best. Ends after `rounds`, or
+ * cleanly (HONE_OK, state->stop says why) when the budget or a cancellation
+ * ends it. Any other failure is reported into `result`.
+ */
+static hone_status rs_search(rs_state *state, hone_sink *result) {
+    const rs_instance *self = state->self;
+    for (long r = 0; r < self->rounds; r++) {
+        if (rs_host_says_stop(state->host)) {
+            state->stop = state->budget.limited && state->budget.remaining <= 0 ? RS_BUDGET : RS_CANCELLED;
+            return HONE_OK;
+        }
+        size_t n = (size_t)self->candidates_per_round;
+        if (state->budget.limited) {
+            /* Shrink the round to what the budget left for searching can cover. */
+            json_int_t affordable = (state->budget.remaining - state->reserve) / (json_int_t)state->train_count;
+            if (affordable <= 0) {
+                state->stop = RS_BUDGET;
+                return HONE_OK;
+            }
+            if ((json_int_t)n > affordable) n = (size_t)affordable;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!rs_draw(&state->round[i], &state->rng, state->vocabulary, state->vocabulary_count,
+                         self->prompt_length, state->drawn++)) {
+                for (size_t j = 0; j < i; j++) rs_candidate_clear(&state->round[j]);
+                return hone_fail(result, HONE_ERR_INTERNAL, "out of memory drawing candidates");
+            }
+            state->refs[i] = &state->round[i];
+        }
+        hone_status status = rs_score(state->host, state->refs, n, "train", &state->budget, &state->message);
+        if (status != HONE_OK) {
+            for (size_t i = 0; i < n; i++) rs_candidate_clear(&state->round[i]);
+            if (rs_is_clean_stop(status, &state->stop)) return HONE_OK;
+            return hone_fail(result, status, "evaluating round %ld on train: %s", r + 1,
+                             hone_buffer_cstr(&state->message));
+        }
+        double round_best = state->round[0].train, round_sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (state->round[i].train > round_best) round_best = state->round[i].train;
+            round_sum += state->round[i].train;
+            rs_offer(state->top, &state->top_count, state->top_capacity, &state->round[i]);
+        }
+        state->rounds_done = r + 1;
+        json_t *point = json_pack("{s:I, s:I, s:I, s:f, s:f, s:f}", "step", (json_int_t)state->rounds_done, "calls",
+                                  state->budget.used, "candidates", (json_int_t)n, "round_best_train", round_best,
+                                  "round_mean_train", round_sum / (double)n, "best_train", state->top[0].train);
+        if (point != NULL) json_array_append_new(state->curve, point);
+        rs_report_progress(state);
+    }
+    return HONE_OK;
+}
+
+/** Scores the kept prompts on dev, as far as the budget and cancellation allow. */
+static hone_status rs_rerank_on_dev(rs_state *state, hone_sink *result) {
+    if (state->top_count == 0 || state->self->dev_top_k == 0 || state->dev_count == 0) return HONE_OK;
+    if (state->stop == RS_CANCELLED || rs_host_says_stop(state->host)) return HONE_OK;
+    size_t ranked = state->top_count;
+    if (state->budget.limited) {
+        json_int_t affordable = state->budget.remaining / (json_int_t)state->dev_count;
+        if ((json_int_t)ranked > affordable) ranked = affordable > 0 ? (size_t)affordable : 0;
+    }
+    if (ranked == 0) return HONE_OK;
+    for (size_t i = 0; i < ranked; i++) state->refs[i] = &state->top[i];
+    hone_status status = rs_score(state->host, state->refs, ranked, "dev", &state->budget, &state->message);
+    if (status == HONE_OK) {
+        state->ranked = ranked;
+        return HONE_OK;
+    }
+    if (rs_is_clean_stop(status, &state->stop)) return HONE_OK;
+    return hone_fail(result, status, "re-ranking %zu prompts on dev: %s", ranked, hone_buffer_cstr(&state->message));
+}
+
 /** Combined train+dev score: the mean over the pooled examples of both splits. */
 static double rs_combined(const rs_candidate *candidate, size_t train_count, size_t dev_count) {
     if (!candidate->has_dev || dev_count == 0) return candidate->train;
@@ -497,237 +704,81 @@ static double rs_combined(const rs_candidate *candidate, size_t train_count, siz
            (double)(train_count + dev_count);
 }
 
-/** Builds {"best_prompt", "summary", "curve"} and writes it into `result`. Borrows every argument. */
-static hone_status rs_write_result(hone_sink *result, const rs_candidate *best, int prompt_length,
-                                   char *const *vocabulary, json_t *seed_prompt, json_t *summary, json_t *curve) {
-    json_t *best_prompt;
-    if (best != NULL) {
-        json_t *token_ids = json_array();
-        json_t *tokens = json_array();
-        for (int i = 0; i < prompt_length; i++) {
-            json_array_append_new(token_ids, json_integer((json_int_t)best->tokens[i]));
-            json_array_append_new(tokens, json_string(vocabulary[best->tokens[i]]));
+/** The winner: best on train+dev among the re-ranked, else best on train; NULL if nothing was scored. */
+static const rs_candidate *rs_pick_best(const rs_state *state) {
+    if (state->top_count == 0) return NULL;
+    const rs_candidate *best = &state->top[0];
+    for (size_t i = 1; i < state->ranked; i++) {
+        if (rs_combined(&state->top[i], state->train_count, state->dev_count) >
+            rs_combined(best, state->train_count, state->dev_count)) {
+            best = &state->top[i];
         }
-        json_t *data = json_pack("{s:o, s:o, s:f}", "token_ids", token_ids, "tokens", tokens, "train_score", best->train);
-        if (data != NULL && best->has_dev) json_object_set_new(data, "dev_score", json_real(best->dev));
-        best_prompt = json_pack("{s:s, s:s, s:o}", "text", best->text, "method", RS_PLUGIN_ID, "data", data);
-    } else if (json_is_string(seed_prompt)) {
-        /* Nothing could be evaluated: hand back the seed prompt unchanged. */
-        best_prompt = json_pack("{s:O}", "text", seed_prompt);
-    } else {
-        best_prompt = json_deep_copy(seed_prompt);
     }
-    json_t *document = json_pack("{s:o, s:O, s:O}", "best_prompt", best_prompt, "summary", summary, "curve", curve);
-    if (document == NULL) return hone_fail(result, HONE_ERR_INTERNAL, "out of memory building the result");
-    hone_status status = hone_sink_write_json(result, document);
-    json_decref(document);
-    return status;
+    return best;
 }
 
-static hone_status rs_run(void *opaque, const char *run_json, hone_sink *result) {
-    rs_instance *self = opaque;
-    const hone_host *host = self->host;
-    json_t *run = hone_json_parse(run_json, "run request", result);
-    if (run == NULL) return HONE_ERR_INVALID_ARGUMENT;
+/** The prompt artifact of `best`, or a copy of the seed prompt when nothing could be scored. New reference. */
+static json_t *rs_best_prompt(const rs_state *state, const rs_candidate *best) {
+    if (best == NULL) {
+        return json_is_string(state->seed_prompt) ? json_pack("{s:O}", "text", state->seed_prompt)
+                                                  : json_deep_copy(state->seed_prompt);
+    }
+    json_t *token_ids = json_array();
+    json_t *tokens = json_array();
+    for (int i = 0; i < state->self->prompt_length; i++) {
+        json_array_append_new(token_ids, json_integer((json_int_t)best->tokens[i]));
+        json_array_append_new(tokens, json_string(state->vocabulary[best->tokens[i]]));
+    }
+    json_t *data = json_pack("{s:o, s:o, s:f}", "token_ids", token_ids, "tokens", tokens, "train_score", best->train);
+    if (data != NULL && best->has_dev) json_object_set_new(data, "dev_score", json_real(best->dev));
+    return json_pack("{s:s, s:s, s:o}", "text", best->text, "method", RS_PLUGIN_ID, "data", data);
+}
 
-    json_t *task = NULL, *train = NULL, *dev = NULL, *seed_prompt = NULL, *budget_json = NULL, *seed_json = NULL;
-    hone_status status = hone_unpack(run, result, "run request", "{s:o, s:o, s:o, s?o}", "task", &task, "seed_prompt",
-                                     &seed_prompt, "budget", &budget_json, "seed", &seed_json);
-    if (status == HONE_OK) {
-        status = hone_unpack(task, result, "run request task", "{s:o, s?o}", "train", &train, "dev", &dev);
-    }
-    if (status == HONE_OK && !json_is_array(train)) {
-        status = hone_fail(result, HONE_ERR_INVALID_ARGUMENT, "run request task.train: expected an array, got %s",
-                           hone_json_type_name(train));
-    }
-    if (status == HONE_OK && json_array_size(train) == 0) {
-        status = hone_fail(result, HONE_ERR_INVALID_ARGUMENT,
-                           RS_PLUGIN_ID " needs training examples to score prompts on; the task's train split is "
-                           "empty: check the pipeline's k-shot or split settings");
-    }
-    if (status != HONE_OK) {
-        json_decref(run);
-        return status;
-    }
-    size_t train_count = json_array_size(train);
-    size_t dev_count = json_is_array(dev) ? json_array_size(dev) : 0;
-
-    /* Vocabulary: from the config, or the words of the training inputs. */
-    char **owned_words = NULL;
-    size_t owned_count = 0;
-    char *const *vocabulary = self->vocabulary;
-    size_t vocabulary_count = self->vocabulary_count;
-    if (vocabulary == NULL) {
-        status = rs_words_from_train(train, self->vocab_size, &owned_words, &owned_count, result);
-        if (status != HONE_OK) {
-            json_decref(run);
-            return status;
-        }
-        if (owned_count == 0) {
-            free(owned_words);
-            json_decref(run);
-            return hone_fail(result, HONE_ERR_INVALID_ARGUMENT,
-                             "the training inputs contain no words to draw prompt tokens from; set config.vocabulary");
-        }
-        vocabulary = owned_words;
-        vocabulary_count = owned_count;
-    }
-
-    uint64_t seed = self->has_seed ? self->seed
-                                   : (json_is_integer(seed_json) ? (uint64_t)json_integer_value(seed_json)
-                                                                 : (uint64_t)json_number_value(seed_json));
-    uint64_t rng = seed;
-    rs_budget budget = {0, 0, 0};
-    rs_budget_read(&budget, budget_json);
-
-    /* Reserve what the dev re-ranking needs, but never so much that no train round fits. */
-    json_int_t reserve = (json_int_t)self->dev_top_k * (json_int_t)dev_count;
-    if (budget.limited && reserve > budget.remaining - (json_int_t)train_count) {
-        reserve = budget.remaining - (json_int_t)train_count;
-        if (reserve < 0) reserve = 0;
-    }
-    json_int_t search_calls = budget.limited ? budget.remaining - reserve : 0;
-
-    size_t top_capacity = self->dev_top_k > 0 ? (size_t)self->dev_top_k : 1;
-    rs_candidate *top = calloc(top_capacity, sizeof *top);
-    rs_candidate *round = calloc((size_t)self->candidates_per_round, sizeof *round);
-    rs_candidate **round_refs = calloc((size_t)self->candidates_per_round, sizeof *round_refs);
-    json_t *curve = json_array();
-    hone_buffer message;
-    hone_buffer_init(&message);
-    size_t top_count = 0;
-    long drawn = 0, rounds_done = 0;
-    rs_stop stop = RS_COMPLETED;
-    if (top == NULL || round == NULL || round_refs == NULL || curve == NULL) {
-        status = hone_fail(result, HONE_ERR_INTERNAL, "out of memory starting " RS_PLUGIN_ID);
-        goto done;
-    }
-    hone_logf(host, HONE_LOG_INFO, RS_PLUGIN_ID ": %zu-word vocabulary, %d tokens per prompt, up to %ld rounds of %d",
-              vocabulary_count, self->prompt_length, self->rounds, self->candidates_per_round);
-
-    for (long r = 0; r < self->rounds; r++) {
-        if (HONE_HOST_HAS(host, is_cancelled) && host->is_cancelled(host)) {
-            stop = budget.limited && budget.remaining <= 0 ? RS_BUDGET : RS_CANCELLED;
-            break;
-        }
-        size_t n = (size_t)self->candidates_per_round;
-        if (budget.limited) {
-            json_int_t affordable = (budget.remaining - reserve) / (json_int_t)train_count;
-            if (affordable <= 0) {
-                stop = RS_BUDGET;
-                break;
-            }
-            if ((json_int_t)n > affordable) n = (size_t)affordable;
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (!rs_draw(&round[i], &rng, vocabulary, vocabulary_count, self->prompt_length, drawn++)) {
-                for (size_t j = 0; j < i; j++) rs_candidate_clear(&round[j]);
-                status = hone_fail(result, HONE_ERR_INTERNAL, "out of memory drawing candidates");
-                goto done;
-            }
-            round_refs[i] = &round[i];
-        }
-        status = rs_score(host, round_refs, n, "train", &budget, &message);
-        if (status != HONE_OK) {
-            for (size_t i = 0; i < n; i++) rs_candidate_clear(&round[i]);
-            if (rs_is_clean_stop(status, &stop)) {
-                status = HONE_OK;
-                break;
-            }
-            status = hone_fail(result, status, "evaluating round %ld on train: %s", r + 1, hone_buffer_cstr(&message));
-            goto done;
-        }
-        double round_best = round[0].train, round_sum = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (round[i].train > round_best) round_best = round[i].train;
-            round_sum += round[i].train;
-            rs_offer(top, &top_count, top_capacity, &round[i]);
-        }
-        rounds_done = r + 1;
-        json_t *point = json_pack("{s:I, s:I, s:I, s:f, s:f, s:f}", "step", (json_int_t)rounds_done, "calls",
-                                  budget.used, "candidates", (json_int_t)n, "round_best_train", round_best,
-                                  "round_mean_train", round_sum / (double)n, "best_train", top[0].train);
-        if (point != NULL) json_array_append_new(curve, point);
-
-        double fraction = (double)rounds_done / (double)self->rounds;
-        if (budget.limited && search_calls > 0) {
-            double spent = 1.0 - (double)(budget.remaining - reserve) / (double)search_calls;
-            if (spent > fraction) fraction = spent;
-        }
-        if (fraction > 1.0) fraction = 1.0;
-        char line[160];
-        snprintf(line, sizeof line, "round %ld: best train %.4f, %ld prompts tried", rounds_done, top[0].train,
-                 drawn);
-        if (HONE_HOST_HAS(host, progress)) host->progress(host, fraction, line);
-    }
-
-    /* Re-rank the best on dev, as far as the budget and cancellation allow. */
-    size_t ranked = 0;
-    if (top_count > 0 && self->dev_top_k > 0 && dev_count > 0 && stop != RS_CANCELLED &&
-        !(HONE_HOST_HAS(host, is_cancelled) && host->is_cancelled(host))) {
-        ranked = top_count;
-        if (budget.limited) {
-            json_int_t affordable = budget.remaining / (json_int_t)dev_count;
-            if ((json_int_t)ranked > affordable) ranked = affordable > 0 ? (size_t)affordable : 0;
-        }
-        if (ranked > 0) {
-            for (size_t i = 0; i < ranked; i++) round_refs[i] = &top[i];
-            status = rs_score(host, round_refs, ranked, "dev", &budget, &message);
-            if (status != HONE_OK) {
-                if (!rs_is_clean_stop(status, &stop)) {
-                    status = hone_fail(result, status, "re-ranking %zu prompts on dev: %s", ranked,
-                                       hone_buffer_cstr(&message));
-                    goto done;
-                }
-                status = HONE_OK;
-                ranked = 0;
-            }
-        }
-    }
-
-    const rs_candidate *best = top_count > 0 ? &top[0] : NULL;
-    for (size_t i = 1; i < ranked; i++) {
-        if (rs_combined(&top[i], train_count, dev_count) > rs_combined(best, train_count, dev_count)) best = &top[i];
-    }
-    if (best != NULL) {
-        if (HONE_HOST_HAS(host, progress)) host->progress(host, 1.0, "done");
-        hone_logf(host, HONE_LOG_INFO, RS_PLUGIN_ID ": best \"%s\" (train %.4f%s) after %ld prompts, stopped: %s",
-                  best->text, best->train, best->has_dev ? ", re-ranked on dev" : "", drawn, rs_stop_name(stop));
-    } else {
-        hone_logf(host, HONE_LOG_WARNING,
-                  RS_PLUGIN_ID ": no prompt could be evaluated (stopped: %s); returning the seed prompt",
-                  rs_stop_name(stop));
-    }
-
-    json_t *summary = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "stopped", rs_stop_name(stop),
-                                "rounds_completed", (json_int_t)rounds_done, "prompts_evaluated", (json_int_t)drawn,
-                                "dev_reranked", (json_int_t)ranked, "vocabulary_size", (json_int_t)vocabulary_count,
-                                "prompt_length", (json_int_t)self->prompt_length, "seed", (json_int_t)seed,
-                                "calls_used", budget.used);
-    if (summary == NULL) {
-        status = hone_fail(result, HONE_ERR_INTERNAL, "out of memory building the summary");
-        goto done;
-    }
-    if (best != NULL) {
+/** The facts of the run for the result's summary. New reference. */
+static json_t *rs_summary(const rs_state *state, const rs_candidate *best) {
+    json_t *summary = json_pack(
+        "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "stopped", rs_stop_name(state->stop), "rounds_completed",
+        (json_int_t)state->rounds_done, "prompts_evaluated", (json_int_t)state->drawn, "dev_reranked",
+        (json_int_t)state->ranked, "vocabulary_size", (json_int_t)state->vocabulary_count, "prompt_length",
+        (json_int_t)state->self->prompt_length, "seed", (json_int_t)state->seed, "calls_used", state->budget.used);
+    if (summary != NULL && best != NULL) {
         json_object_set_new(summary, "best_train", json_real(best->train));
         if (best->has_dev) {
             json_object_set_new(summary, "best_dev", json_real(best->dev));
-            json_object_set_new(summary, "best_train_dev", json_real(rs_combined(best, train_count, dev_count)));
+            json_object_set_new(summary, "best_train_dev", json_real(rs_combined(best, state->train_count, state->dev_count)));
         }
     }
-    status = rs_write_result(result, best, self->prompt_length, vocabulary, seed_prompt, summary, curve);
-    json_decref(summary);
+    return summary;
+}
 
-done:
-    for (size_t i = 0; i < top_count; i++) rs_candidate_clear(&top[i]);
-    free(top);
-    free(round);
-    free(round_refs);
-    json_decref(curve);
-    hone_buffer_free(&message);
-    for (size_t i = 0; i < owned_count; i++) free(owned_words[i]);
-    free(owned_words);
-    json_decref(run);
+static hone_status rs_run(void *instance, const char *run_json, hone_sink *result) {
+    const rs_instance *self = instance;
+    rs_state state;
+    hone_status status = rs_state_open(&state, self, run_json, result);
+    if (status == HONE_OK) {
+        hone_logf(self->host, HONE_LOG_INFO, "%zu-word vocabulary, %d tokens per prompt, up to %ld rounds of %d",
+                  state.vocabulary_count, self->prompt_length, self->rounds, self->candidates_per_round);
+        status = rs_search(&state, result);
+    }
+    if (status == HONE_OK) status = rs_rerank_on_dev(&state, result);
+    if (status == HONE_OK) {
+        const rs_candidate *best = rs_pick_best(&state);
+        if (best != NULL) {
+            if (HONE_HOST_HAS(self->host, progress)) self->host->progress(self->host, 1.0, "done");
+            hone_logf(self->host, HONE_LOG_INFO, "best \"%s\" (train %.4f%s) after %ld prompts, stopped: %s",
+                      best->text, best->train, best->has_dev ? ", re-ranked on dev" : "", state.drawn,
+                      rs_stop_name(state.stop));
+        } else {
+            hone_logf(self->host, HONE_LOG_WARNING,
+                      "no prompt could be evaluated (stopped: %s); returning the seed prompt", rs_stop_name(state.stop));
+        }
+        json_t *document = json_pack("{s:o, s:o, s:O}", "best_prompt", rs_best_prompt(&state, best), "summary",
+                                     rs_summary(&state, best), "curve", state.curve);
+        status = document != NULL ? hone_sink_write_json(result, document)
+                                  : hone_fail(result, HONE_ERR_INTERNAL, "out of memory building the result");
+        json_decref(document);
+    }
+    rs_state_close(&state);
     return status;
 }
 

@@ -191,6 +191,17 @@ public struct EvaluateRequest: Codable, Sendable {
         self.indices = indices
         self.details = details
     }
+
+    /// Decodes a request; `indices` and `details` may be omitted (whole split, no details).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        prompts = try c.decode([PromptArtifact].self, forKey: .prompts)
+        split = try c.decode(VisibleSplit.self, forKey: .split)
+        indices = try c.decodeIfPresent([Int].self, forKey: .indices)
+        details = try c.decodeIfPresent(Bool.self, forKey: .details) ?? false
+    }
+
+    enum CodingKeys: String, CodingKey { case prompts, split, indices, details }
 }
 
 /// How one example fared under one prompt.
