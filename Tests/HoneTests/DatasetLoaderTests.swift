@@ -25,10 +25,12 @@ final class DatasetLoaderTests: XCTestCase {
             XCTAssertEqual(splits.dev.count, 16 * classes.count, name)
             XCTAssertEqual(splits.unlabeled.count, splits.train.count)
             XCTAssertTrue(splits.skipped.isEmpty)
+            XCTAssertEqual(splits.testOverlap, ["cr": 1, "trec": 1][name] ?? 0, name)
             XCTAssertFalse(splits.test.contains { $0.input.hasSuffix("\r") }, "CR of CRLF left in the text of \(name)")
         }
         let cr = try DatasetLoader.load(try config(["train": .string(try SharedDataFixtures.path("fsc/cr/16-42/train.tsv")), "dev": .string(try SharedDataFixtures.path("fsc/cr/16-42/dev.tsv")), "test": .string(try SharedDataFixtures.path("fsc/cr/test.tsv"))]), labels: labels(["0", "1"]), seed: 0)
         XCTAssertEqual(cr.test.filter { $0.input.hasPrefix("\"") }.count, 68, "rows starting with a literal quote keep it")
+        XCTAssertEqual(cr.testOverlap, 1, "one cr test sentence also appears in seed 16-42's train or dev")
     }
 
     func testLoadsAGNewsWhoseTrainFilesUseATextColumn() throws {
