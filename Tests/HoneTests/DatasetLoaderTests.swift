@@ -125,6 +125,30 @@ final class DatasetLoaderTests: XCTestCase {
         XCTAssertEqual(j.test, [LabeledExample(input: "2+2?", label: "4"), LabeledExample(input: "capital of France?", label: "Paris")])
     }
 
+    func testReadsUnlabeledPoolFileWithoutALabelColumnAndSamplesTestReproducibly() throws {
+        let dir = try SharedDataFixtures.scratchDirectory(self)
+        let pool = try SharedDataFixtures.write("sentence\nfirst in-domain text\nsecond one\n", to: "pool.tsv", in: dir)
+        let sst = try SharedDataFixtures.path("fsc/sst-2")
+        let c = try config(["train": .string("\(sst)/16-13/train.tsv"), "dev": .string("\(sst)/16-13/dev.tsv"), "test": .string("\(sst)/test.tsv"),
+                            "unlabeled": .string(pool), "test_sample": 300])
+        let a = try DatasetLoader.load(c, labels: labels(["0", "1"]), seed: 5)
+        XCTAssertEqual(a.unlabeled, ["first in-domain text", "second one"])
+        XCTAssertEqual(a.test.count, 300)
+        XCTAssertEqual(try DatasetLoader.load(c, labels: labels(["0", "1"]), seed: 5).test, a.test)
+        XCTAssertNotEqual(try DatasetLoader.load(c, labels: labels(["0", "1"]), seed: 6).test, a.test)
+    }
+
+    func testReadsJSONArraysOfRecordsAndGenerativeBigBenchTargets() throws {
+        let dir = try SharedDataFixtures.scratchDirectory(self)
+        let array = try SharedDataFixtures.write("[{\"q\": \"one\", \"y\": 1}, {\"q\": \"two\", \"y\": 0}]", to: "a.json", in: dir)
+        let records = try DatasetLoader.load(try config(["format": "json-records", "train": .string(array), "dev": .string(array), "test": .string(array),
+                                                         "input_column": "q", "label_column": "y"]), labels: labels(["0", "1"]), seed: 0)
+        XCTAssertEqual(records.test, [LabeledExample(input: "one", label: "1"), LabeledExample(input: "two", label: "0")])
+        let task = try SharedDataFixtures.write("{\"examples\": [{\"input\": \"2+2\", \"target\": \"4\"}, {\"input\": \"3+3\", \"target\": [\"6\", \"six\"]}]}", to: "task.json", in: dir)
+        let generative = try DatasetLoader.load(try config(["format": "bigbench", "train": .string(task), "dev": .string(task), "test": .string(task)]), labels: [], seed: 0)
+        XCTAssertEqual(generative.test, [LabeledExample(input: "2+2", label: "4"), LabeledExample(input: "3+3", label: "6")])
+    }
+
     func testLoadingAGNewsTestIsFast() throws {
         let path = try SharedDataFixtures.path("fsc/agnews/test.tsv")
         let c = try config(["train": .string(path), "dev": .string(path), "test": .string(path)])
