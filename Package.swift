@@ -52,10 +52,12 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         // libffi, for the `ffi` evaluator that calls a C metric named in the pipeline config.
         .systemLibrary(name: "CFFI", path: "Sources/CFFI"),
+        // libcurl, for the OpenAI-compatible HTTP backends (typed wrappers for its variadic calls).
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
         .target(
             name: "Hone",
             dependencies: [
-                "CHoneABI", "HoneSDK", "CSQLite", "CFFI",
+                "CHoneABI", "HoneSDK", "CSQLite", "CFFI", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)],
@@ -68,6 +70,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // Test support: the in-process FixtureHTTPServer that replays OpenAI, vLLM and llama.cpp
+        // answers. Shared by the tests and the HTTP benchmark; never linked into `hone`.
+        .target(
+            name: "HoneTestSupport",
+            dependencies: ["HoneSDK"],
+            path: "Tests/HoneTestSupport",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // The HTTP backend benchmark (benchmarks/http_bench.sh builds it in release mode).
+        .executableTarget(
+            name: "hone-http-bench",
+            dependencies: ["Hone", "HoneSDK", "HoneTestSupport"],
+            path: "benchmarks/http_bench",
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // Benchmarks (not in the test suite): see benchmarks/run_foundation.sh.
@@ -86,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HoneTests",
-            dependencies: ["Hone", "HoneSDK"],
+            dependencies: ["Hone", "HoneSDK", "HoneTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),

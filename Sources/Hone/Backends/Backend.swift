@@ -69,6 +69,17 @@ public struct BackendUsage: Sendable, Equatable {
     public var promptTokens: Int = 0
     /// Output tokens, where the backend reports them.
     public var completionTokens: Int = 0
+    /// Cost in US dollars, from the backend's price table (0 without one).
+    public var costUSD: Double = 0
+    /// Wall time spent in model calls, in seconds, summed over calls (concurrent calls overlap).
+    public var latencySeconds: Double = 0
+    /// Attempts that were retries of a failed call (429, 5xx, timeouts, dropped connections).
+    public var retries: Int = 0
+    /// Calls that finally failed, after their retries.
+    public var failedCalls: Int = 0
+    /// Candidate scores that are a stated floor rather than a model log-probability (chat
+    /// `top_logprobs` scoring, for a candidate missing from the top list).
+    public var flooredScores: Int = 0
 
     /// Creates zeroed counters.
     public init() {}

@@ -120,7 +120,7 @@ public struct BackendConfig: Sendable {
     public var batchSize: Int
 
     /// Backend types this host knows.
-    public static let types = ["e5"]
+    public static let types = ["e5", "openai", "extractive-e5"]
 
     init(_ o: ConfigObject?) throws {
         guard let o else {
@@ -129,9 +129,20 @@ public struct BackendConfig: Sendable {
         }
         type = try o.optionalChoice("type", BackendConfig.types) ?? "e5"
         settings = .object(o.members)
-        temperature = try o.optionalDouble("temperature", in: 1e-6...100) ?? 0.01
-        batchSize = try o.optionalInt("batch_size", in: 1...4096) ?? 64
-        try o.finish()
+        switch type {
+        case "openai":
+            // Checked here so `hone validate` reports every key with its path; the key itself is
+            // read from the environment only when the backend is opened.
+            _ = try OpenAIConfiguration(settings: o)
+            temperature = 0.01; batchSize = 64
+        case "extractive-e5":
+            let extractive = try ExtractiveConfiguration(settings: o)
+            temperature = extractive.temperature; batchSize = extractive.batchSize
+        default:
+            temperature = try o.optionalDouble("temperature", in: 1e-6...100) ?? 0.01
+            batchSize = try o.optionalInt("batch_size", in: 1...4096) ?? 64
+            try o.finish()
+        }
     }
 }
 

