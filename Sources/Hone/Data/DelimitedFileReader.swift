@@ -1,30 +1,3 @@
-/// How a delimited file treats double quotes.
-public enum QuotingMode: String, Sendable, CaseIterable {
-    /// A `"` is text like any other character (the few-shot TSV files need this: some rows
-    /// begin with a literal quote). A field cannot contain the separator or a line break.
-    case none
-    /// RFC 4180: a field wrapped in `"` may contain separators, line breaks and `""` (one quote).
-    case rfc4180
-}
-
-/// One data row of a delimited file.
-public struct DelimitedRow: Sendable {
-    /// 1-based line number where the row starts.
-    public var line: Int
-    /// The fields, one per header column.
-    public var fields: [String]
-}
-
-/// A delimited file: its header and its data rows.
-public struct DelimitedTable: Sendable {
-    /// The column names, from the first non-blank line.
-    public var header: [String]
-    /// The data rows, in file order.
-    public var rows: [DelimitedRow]
-    /// Rows left out under ``BadRowPolicy/skip``, with the reason.
-    public var skipped: [SkippedRow]
-}
-
 /// Reads a delimited text file with a header row (TSV or CSV).
 ///
 /// Handles LF and CRLF line ends and a UTF-8 byte-order mark. Blank lines are not rows. A row
