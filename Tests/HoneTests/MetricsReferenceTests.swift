@@ -50,11 +50,11 @@ final class MetricsReferenceTests: XCTestCase {
             import json, sys
             from rouge_score import rouge_scorer
             d = INPUT
-            s = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+            s = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL", "rougeLsum"], use_stemmer=True)
             out = []
             for p, r in zip(d["predictions"], d["references"]):
                 x = s.score(r, p)
-                out.append([[x[k].precision, x[k].recall, x[k].fmeasure] for k in ("rouge1", "rouge2", "rougeL")])
+                out.append([[x[k].precision, x[k].recall, x[k].fmeasure] for k in ("rouge1", "rouge2", "rougeL", "rougeLsum")])
             OUTPUT = out
             """, input: ["predictions": Self.strings(predictions), "references": Self.strings(references)])
         let expected = reference.arrayValue!
@@ -63,12 +63,12 @@ final class MetricsReferenceTests: XCTestCase {
         var worst = 0.0
         for k in predictions.indices {
             let s = scorer.scores(prediction: predictions[k], reference: references[k])
-            let mine = [s.rouge1, s.rouge2, s.rougeL]
+            let mine = [s.rouge1, s.rouge2, s.rougeL, scorer.rougeLsum(prediction: predictions[k], reference: references[k])]
             for (kind, score) in mine.enumerated() {
                 let theirs = expected[k].arrayValue![kind].arrayValue!.map { $0.doubleValue! }
                 for (a, b) in zip([score.precision, score.recall, score.fmeasure], theirs) {
                     worst = max(worst, abs(a - b))
-                    XCTAssertEqual(a, b, accuracy: 1e-6, "pair \(k), \(["rouge1", "rouge2", "rougeL"][kind])")
+                    XCTAssertEqual(a, b, accuracy: 1e-6, "pair \(k), \(["rouge1", "rouge2", "rougeL", "rougeLsum"][kind])")
                 }
             }
         }

@@ -11,6 +11,8 @@ public enum GenerationMetric: String, Sendable, CaseIterable {
     case rouge2
     /// ROUGE-L F-measure (stemmed), mean over examples.
     case rougeL
+    /// ROUGE-Lsum F-measure (stemmed, summary-level LCS over lines), mean over examples.
+    case rougeLsum
     /// Corpus BLEU (sacrebleu defaults, 0–100); per example, sentence BLEU.
     case bleu
 
@@ -22,12 +24,13 @@ public enum GenerationMetric: String, Sendable, CaseIterable {
         switch self {
         case .exactMatch:
             perExample = zip(predictions, references).map { ExactMatch.score(prediction: $0, references: [$1]) }
-        case .rouge1, .rouge2, .rougeL:
+        case .rouge1, .rouge2, .rougeL, .rougeLsum:
             let scorer = RougeScorer(usesStemmer: true)
             perExample = zip(predictions, references).map { p, r in
                 switch self {
                 case .rouge1: return scorer.rougeN(1, prediction: p, reference: r).fmeasure
                 case .rouge2: return scorer.rougeN(2, prediction: p, reference: r).fmeasure
+                case .rougeLsum: return scorer.rougeLsum(prediction: p, reference: r).fmeasure
                 default: return scorer.rougeL(prediction: p, reference: r).fmeasure
                 }
             }

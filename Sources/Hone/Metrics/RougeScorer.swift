@@ -5,6 +5,7 @@
 /// - ROUGE-N: clipped n-gram overlap; precision over the prediction's n-grams and recall over
 ///   the reference's (each count at least 1 in the denominator).
 /// - ROUGE-L: longest common subsequence of the token sequences (0 if either is empty).
+/// - ROUGE-Lsum: summary-level LCS over the texts' lines (see ``rougeLsum(prediction:reference:)``).
 ///
 /// Not thread-safe (it caches stems and token ids); use one per thread.
 public final class RougeScorer {
@@ -48,6 +49,68 @@ public final class RougeScorer {
         guard !prediction.isEmpty, !reference.isEmpty else { return .zero }
         let lcs = longestCommonSubsequence(reference, prediction)
         return RougeScore(precision: Double(lcs) / Double(prediction.count), recall: Double(lcs) / Double(reference.count))
+    }
+
+    /// ROUGE-Lsum (summary-level LCS) of `prediction` against `reference`: both are split into
+    /// sentences at line breaks (empty lines dropped); for each reference sentence the union of
+    /// its LCS token positions with every prediction sentence counts as hits, each token at most
+    /// as often as it occurs on both sides; precision = hits / prediction tokens, recall = hits /
+    /// reference tokens. As `rouge-score`'s `rougeLsum` without `split_summaries`.
+    public func rougeLsum(prediction: String, reference: String) -> RougeScore {
+        func sentences(_ text: String) -> [[Int32]] {
+            text.split(separator: "\n", omittingEmptySubsequences: true).map { tokenizer.tokenIDs(String($0)) }
+        }
+        let referenceSentences = sentences(reference), predictionSentences = sentences(prediction)
+        guard !referenceSentences.isEmpty, !predictionSentences.isEmpty else { return .zero }
+        let m = referenceSentences.reduce(0) { $0 + $1.count }, n = predictionSentences.reduce(0) { $0 + $1.count }
+        guard m > 0, n > 0 else { return .zero }
+        var referenceCounts: [Int32: Int] = [:], predictionCounts: [Int32: Int] = [:]
+        for s in referenceSentences { for t in s { referenceCounts[t, default: 0] += 1 } }
+        for s in predictionSentences { for t in s { predictionCounts[t, default: 0] += 1 } }
+        var hits = 0
+        for r in referenceSentences {
+            var union = Set<Int>()
+            for c in predictionSentences { union.formUnion(RougeScorer.lcsPositions(r, c)) }
+            for index in union.sorted() {
+                let t = r[index]
+                if let pc = predictionCounts[t], pc > 0, let rc = referenceCounts[t], rc > 0 {
+                    hits += 1
+                    predictionCounts[t] = pc - 1
+                    referenceCounts[t] = rc - 1
+                }
+            }
+        }
+        return RougeScore(precision: Double(hits) / Double(n), recall: Double(hits) / Double(m))
+    }
+
+    /// Positions in `reference` of one longest common subsequence with `candidate`, read out of
+    /// the full table exactly as `rouge-score`'s `_backtrack_norec` does (ties move up).
+    static func lcsPositions(_ reference: [Int32], _ candidate: [Int32]) -> [Int] {
+        let rows = reference.count, columns = candidate.count
+        guard rows > 0, columns > 0 else { return [] }
+        var table = [Int32](repeating: 0, count: (rows + 1) * (columns + 1))
+        let width = columns + 1
+        for i in 1...rows {
+            for j in 1...columns {
+                table[i * width + j] = reference[i - 1] == candidate[j - 1]
+                    ? table[(i - 1) * width + j - 1] + 1
+                    : max(table[(i - 1) * width + j], table[i * width + j - 1])
+            }
+        }
+        var positions: [Int] = []
+        var i = rows, j = columns
+        while i > 0 && j > 0 {
+            if reference[i - 1] == candidate[j - 1] {
+                positions.append(i - 1)
+                i -= 1
+                j -= 1
+            } else if table[i * width + j - 1] > table[(i - 1) * width + j] {
+                j -= 1
+            } else {
+                i -= 1
+            }
+        }
+        return positions.reversed()
     }
 
     /// Length of the longest common subsequence, in O(|a|·|b|) time and O(|b|) memory.
