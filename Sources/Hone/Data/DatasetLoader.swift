@@ -18,7 +18,10 @@ public enum DatasetLoader {
     public static func load(_ config: DatasetConfig, labelNames: [String], seed: UInt64) throws -> TaskSplits {
         var problems = RowProblems(policy: config.badRows)
         let known = Set(labelNames)
+        var loaded: [String: [LabeledExample]] = [:]
         func examples(_ path: String) throws -> [LabeledExample] {
+            // A file named for several splits is read (and its skipped rows reported) once.
+            if let cached = loaded[path] { return cached }
             let records = try read(config, path, needLabels: true, problems: &problems)
             var result: [LabeledExample] = []
             result.reserveCapacity(records.count)
@@ -47,6 +50,7 @@ public enum DatasetLoader {
             if result.isEmpty {
                 throw DataError(file: path, message: "no usable examples\(problems.skipped.isEmpty ? "" : " (\(problems.skipped.count) rows skipped so far; see the first: \(problems.skipped[0]))")")
             }
+            loaded[path] = result
             return result
         }
 
