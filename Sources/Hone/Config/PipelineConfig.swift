@@ -75,6 +75,9 @@ public struct TaskConfig: Sendable {
     public var labels: [TaskLabel]
     /// The metric name.
     public var metric: String
+    /// The largest fraction of an evaluation's items the backend may fail on (after retries)
+    /// before the evaluation fails; failed items are left out of the score and counted.
+    public var maxFailureRate: Double
 
     /// The metrics the host computes for classification tasks.
     public static let metrics = ["accuracy", "macro_f1"]
@@ -104,6 +107,7 @@ public struct TaskConfig: Sendable {
             throw ConfigError(path: "\(o.path(of: "labels"))[\(i)].name", message: "duplicate label name \"\(l.name)\"")
         }
         metric = try o.optionalChoice("metric", TaskConfig.metrics) ?? "accuracy"
+        maxFailureRate = try o.optionalDouble("max_failure_rate", in: 0...1) ?? 0.02
         try o.finish()
     }
 }
