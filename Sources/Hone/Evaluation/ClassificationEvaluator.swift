@@ -14,17 +14,20 @@ public final class ClassificationEvaluator: Evaluator, @unchecked Sendable {
     /// The largest fraction of a request's items the backend may fail on before the request
     /// fails; failed items are left out of the metric and counted in ``PromptScore/failed``.
     public let maxFailureRate: Double
+    /// The label index the metric leaves out (`micro_f1`'s null class), if any.
+    public let nullLabel: Int?
     private let renderer: TemplateRenderer
     private let labelIndex: [String: Int]
 
     /// Creates an evaluator for a task.
-    public init(backend: Backend, template: String, labels: [TaskLabel], metric: String, maxFailureRate: Double = 0) {
+    public init(backend: Backend, template: String, labels: [TaskLabel], metric: String, maxFailureRate: Double = 0, nullLabel: String? = nil) {
         self.backend = backend
         self.labels = labels
         self.metric = metric
         self.maxFailureRate = maxFailureRate
         renderer = TemplateRenderer(template: template)
         labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1.name, $0) })
+        self.nullLabel = nullLabel.flatMap { name in labels.firstIndex { $0.name == name } }
     }
 
     /// The index of a label name.
@@ -71,7 +74,7 @@ public final class ClassificationEvaluator: Evaluator, @unchecked Sendable {
                     outcomes.append(ExampleOutcome(index: index, label: gold[e], predicted: best, probabilities: probabilities))
                 }
             }
-            let score = ClassificationMetrics.compute(metric, gold: scoredGold, predicted: predicted, labelCount: labels.count)
+            let score = ClassificationMetrics.compute(metric, gold: scoredGold, predicted: predicted, labelCount: labels.count, nullLabel: nullLabel)
             return PromptScore(score: score, examples: details ? outcomes : nil, failed: failed > 0 ? failed : nil)
         }
     }

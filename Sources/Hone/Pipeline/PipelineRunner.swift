@@ -61,6 +61,12 @@ public final class PipelineRunner: @unchecked Sendable {
             throw DataError(file: name == "train" ? config.task.dataset.train : name == "dev" ? config.task.dataset.dev : config.task.dataset.test,
                             message: "the \(name) split is empty")
         }
+        for (reason, count) in splits.skippedByReason.sorted(by: { $0.key < $1.key }) {
+            logger.warning("skipped \(count) row(s): \(reason)")
+        }
+        if splits.testOverlap > 0 {
+            logger.warning("\(splits.testOverlap) test example(s) also appear in train or dev; their test scores are not fully held out")
+        }
         let backend = try openBackend()
         let registry = PluginRegistry(searchPath: searchPath)
         for refusal in registry.refusals { logger.warning("\(refusal.description)") }
@@ -78,7 +84,7 @@ public final class PipelineRunner: @unchecked Sendable {
         }
         let evaluator = ClassificationEvaluator(
             backend: backend, template: config.task.template, labels: config.task.labels,
-            metric: config.task.metric, maxFailureRate: config.task.maxFailureRate)
+            metric: config.task.metric, maxFailureRate: config.task.maxFailureRate, nullLabel: config.task.nullLabel)
         return Prepared(splits: splits, backend: backend, optimizers: optimizers, evaluator: evaluator)
     }
 
