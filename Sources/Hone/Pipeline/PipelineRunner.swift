@@ -140,7 +140,10 @@ public final class PipelineRunner: @unchecked Sendable {
                 activeContext = context
                 return cancelled
             }
-            if alreadyCancelled { context.cancel() }
+            if alreadyCancelled {
+                logger.warning("cancelled: skipping stage \(i + 1) (\(optimizer.id)) and any after it")
+                break
+            }
             logger.info("stage \(i + 1)/\(prepared.optimizers.count): \(optimizer.id), budget \(budget.map(String.init) ?? "unlimited") calls")
             let request = RunRequest(
                 stageIndex: i, seedPrompt: seed, task: task, budget: context.budget,
