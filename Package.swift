@@ -51,12 +51,14 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jansson")]
         ),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // libffi, for the `ffi` evaluator that calls a C metric named in the pipeline config.
+        .systemLibrary(name: "CFFI", path: "Sources/CFFI"),
         // libcurl, for the OpenAI-compatible HTTP backends (typed wrappers for its variadic calls).
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
         .target(
             name: "Hone",
             dependencies: [
-                "CHoneABI", "HoneSDK", "CSQLite", "CCurl",
+                "CHoneABI", "HoneSDK", "CSQLite", "CFFI", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)],
@@ -91,6 +93,13 @@ let package = Package(
             name: "hone-bench",
             dependencies: ["Hone"],
             path: "benchmarks/hone-bench",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // Metric and loader timings for benchmarks/metrics_bench.sh (not part of the test suite).
+        .executableTarget(
+            name: "hone-bench-metrics",
+            dependencies: ["Hone", "HoneSDK"],
+            path: "benchmarks/HoneBenchMetrics",
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // RLPrompt (Deng et al., 2022): soft Q-learning of a discrete prompt policy.

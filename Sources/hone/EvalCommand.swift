@@ -23,9 +23,10 @@ struct EvalCommand: ParsableCommand {
         let runner = try options.makeRunner()
         let config = runner.config
         let splits = try DatasetLoader.load(config.task.dataset, labels: config.task.labels, seed: config.seed)
-        let cache = try EmbeddingCache(path: options.noCache ? nil : (config.cache.path ?? EmbeddingCache.defaultPath()))
-        let backend = try BackendFactory.make(config: config.backend, cache: cache)
-        let evaluator = ClassificationEvaluator(backend: backend, template: config.task.template, labels: config.task.labels, metric: config.task.metric)
+        let backend = try runner.openBackend()
+        let evaluator = ClassificationEvaluator(
+            backend: backend, template: config.task.template, labels: config.task.labels,
+            metric: config.task.metric, maxFailureRate: config.task.maxFailureRate, nullLabel: config.task.nullLabel)
         let examples = split == "test" ? splits.test : split == "dev" ? splits.dev : splits.train
         let score = try evaluator.evaluate([PromptArtifact(text: prompt)], on: examples.enumerated().map { (index: $0, example: $1) }, details: false)[0].score
         print("\(config.task.metric) on \(split) (\(examples.count) examples): \(percent(score))")

@@ -2,6 +2,14 @@ import ArgumentParser
 import Foundation
 import Hone
 
+/// A counter shared with a signal handler.
+final class ManagedAtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    /// Adds one and returns the new value.
+    func increment() -> Int { lock.withLock { value += 1; return value } }
+}
+
 /// `hone run PIPELINE`: optimize, then score baseline and best prompt on the held-out test split.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,8 +30,13 @@ struct RunCommand: ParsableCommand {
         runner.onProgress = { stage, fraction, message in printer.report(stage: stage, fraction: fraction, message: message) }
         signal(SIGINT, SIG_IGN)
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let interrupts = ManagedAtomicCounter()
         interrupt.setEventHandler {
-            FileHandle.standardError.write(Data("\ninterrupted: stopping the stage and keeping its best prompt so far\n".utf8))
+            if interrupts.increment() > 1 {
+                FileHandle.standardError.write(Data("\ninterrupted again: exiting without a result\n".utf8))
+                Foundation.exit(130)
+            }
+            FileHandle.standardError.write(Data("\ninterrupted: stopping the stage and keeping its best prompt so far (Ctrl-C again to exit at once)\n".utf8))
             runner.cancel()
         }
         interrupt.resume()

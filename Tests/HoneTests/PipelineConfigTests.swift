@@ -108,7 +108,15 @@ final class PipelineConfigTests: XCTestCase {
     }
 
     func testRejectsAnUnknownMetric() throws {
-        assertError(try setTask("metric", "bleu-9"), path: "$.task.metric", contains: "unknown value \"bleu-9\"")
+        assertError(try setTask("metric", "bleu-9"), path: "$.task.metric", contains: "unknown metric \"bleu-9\"")
+    }
+
+    func testRejectsAGenerationMetricForALabelledTask() throws {
+        assertError(try setTask("metric", "rougeL"), path: "$.task.metric", contains: "classifies")
+    }
+
+    func testRejectsANullLabelThatIsNotALabel() throws {
+        assertError(try setTask("metric", ["type": "micro_f1", "null_label": "Other"]), path: "$.task.metric.null_label", contains: "not among the task's labels")
     }
 
     func testRejectsAnUnknownBackendType() throws {

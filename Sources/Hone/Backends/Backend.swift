@@ -105,4 +105,15 @@ public protocol Backend: AnyObject, Sendable {
     func score(_ items: [ScoreItem]) throws -> [[Double]]
     /// One generated text per request, in order.
     func generate(_ requests: [GenerateRequest]) throws -> [String]
+    /// Like ``score(_:)``, but one result per item, so a failed item (after the backend's
+    /// retries) fails only itself. Throws only for failures that concern the whole batch
+    /// (an exhausted budget, a missing capability).
+    func scoreEach(_ items: [ScoreItem]) throws -> [Result<[Double], BackendError>]
+}
+
+extension Backend {
+    /// Scores the batch as a whole: local backends either score every item or fail outright.
+    public func scoreEach(_ items: [ScoreItem]) throws -> [Result<[Double], BackendError>] {
+        try score(items).map { .success($0) }
+    }
 }

@@ -85,6 +85,12 @@ public final class EmbeddingCache: @unchecked Sendable {
         return try database.locked { try statement.step() ? statement.int(0) : 0 }
     }
 
+    /// Deletes every vector, in memory and on disk.
+    public func clear() throws {
+        lock.withLock { memory.removeAll() }
+        try database?.execute("DELETE FROM embeddings")
+    }
+
     /// The default cache file: `$HONE_CACHE_DIR/cache.sqlite`, else `~/.cache/hone/cache.sqlite`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let dir = environment["HONE_CACHE_DIR"], !dir.isEmpty { return dir + "/cache.sqlite" }

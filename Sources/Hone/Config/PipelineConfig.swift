@@ -75,9 +75,14 @@ public struct TaskConfig: Sendable {
     public var labels: [TaskLabel]
     /// The metric name.
     public var metric: String
+    /// The label the metric leaves out (`micro_f1`'s `null_label`, SemEval's "Other"), if any.
+    public var nullLabel: String?
+    /// The largest fraction of an evaluation's items the backend may fail on (after retries)
+    /// before the evaluation fails; failed items are left out of the score and counted.
+    public var maxFailureRate: Double
 
     /// The metrics the host computes for classification tasks.
-    public static let metrics = ["accuracy", "macro_f1"]
+    public static let metrics = ["accuracy", "macro_f1", "micro_f1"]
 
     init(_ o: ConfigObject, baseDirectory: String) throws {
         dataset = try DatasetConfig(try o.object("dataset"), baseDirectory: baseDirectory)
@@ -103,7 +108,14 @@ public struct TaskConfig: Sendable {
         for (i, l) in labels.enumerated() where !seen.insert(l.name).inserted {
             throw ConfigError(path: "\(o.path(of: "labels"))[\(i)].name", message: "duplicate label name \"\(l.name)\"")
         }
-        metric = try o.optionalChoice("metric", TaskConfig.metrics) ?? "accuracy"
+        let spec = try o.value("metric").map { try MetricSpec(json: $0, path: o.path(of: "metric"), baseDirectory: baseDirectory) } ?? .accuracy
+        guard spec.isClassification else {
+            throw ConfigError(path: o.path(of: "metric"), message: "\"\(spec.name)\" scores generated text, but this pipeline classifies (it has labels); use one of \(TaskConfig.metrics.map { "\"\($0)\"" }.joined(separator: ", ")) (see docs/metrics.md)")
+        }
+        try spec.check(labels: labels.map(\.name), path: o.path(of: "metric"))
+        metric = spec.name
+        if case .microF1(let null) = spec { nullLabel = null } else { nullLabel = nil }
+        maxFailureRate = try o.optionalDouble("max_failure_rate", in: 0...1) ?? 0.02
         try o.finish()
     }
 }

@@ -11,16 +11,23 @@ public final class ClassificationEvaluator: Evaluator, @unchecked Sendable {
     public let backend: Backend
     /// Labels in index order.
     public let labels: [TaskLabel]
+    /// The largest fraction of a request's items the backend may fail on before the request
+    /// fails; failed items are left out of the metric and counted in ``PromptScore/failed``.
+    public let maxFailureRate: Double
+    /// The label index the metric leaves out (`micro_f1`'s null class), if any.
+    public let nullLabel: Int?
     private let renderer: TemplateRenderer
     private let labelIndex: [String: Int]
 
     /// Creates an evaluator for a task.
-    public init(backend: Backend, template: String, labels: [TaskLabel], metric: String) {
+    public init(backend: Backend, template: String, labels: [TaskLabel], metric: String, maxFailureRate: Double = 0, nullLabel: String? = nil) {
         self.backend = backend
         self.labels = labels
         self.metric = metric
+        self.maxFailureRate = maxFailureRate
         renderer = TemplateRenderer(template: template)
         labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1.name, $0) })
+        self.nullLabel = nullLabel.flatMap { name in labels.firstIndex { $0.name == name } }
     }
 
     /// The index of a label name.
@@ -38,17 +45,27 @@ public final class ClassificationEvaluator: Evaluator, @unchecked Sendable {
                 items.append(ScoreItem(context: renderer.render(prompt: prompt.text, input: example.input), candidates: verbalizers))
             }
         }
-        let scores = try backend.score(items)
+        let scores = try backend.scoreEach(items)
         guard scores.count == items.count else {
             throw BackendError("backend \(backend.name) returned \(scores.count) score rows for \(items.count) items")
+        }
+        let failures = scores.compactMap { if case .failure(let e) = $0 { return e } else { return nil } }
+        if let first = failures.first, Double(failures.count) > maxFailureRate * Double(items.count) {
+            throw BackendError("backend \(backend.name) failed on \(failures.count) of \(items.count) items, more than task.max_failure_rate (\(maxFailureRate)) allows; first failure: \(first.message)")
         }
         let gold = examples.map { labelIndex[$0.example.label] ?? -1 }
         return prompts.indices.map { p in
             var predicted: [Int] = []
+            var scoredGold: [Int] = []
             predicted.reserveCapacity(examples.count)
             var outcomes: [ExampleOutcome] = []
+            var failed = 0
             for (e, (index, _)) in examples.enumerated() {
-                let row = scores[p * examples.count + e]
+                guard case .success(let row) = scores[p * examples.count + e] else {
+                    failed += 1
+                    continue
+                }
+                scoredGold.append(gold[e])
                 let probabilities = ClassificationEvaluator.softmax(row)
                 var best = 0
                 for i in 1..<max(probabilities.count, 1) where probabilities[i] > probabilities[best] { best = i }
@@ -57,8 +74,8 @@ public final class ClassificationEvaluator: Evaluator, @unchecked Sendable {
                     outcomes.append(ExampleOutcome(index: index, label: gold[e], predicted: best, probabilities: probabilities))
                 }
             }
-            let score = ClassificationMetrics.compute(metric, gold: gold, predicted: predicted, labelCount: labels.count)
-            return PromptScore(score: score, examples: details ? outcomes : nil)
+            let score = ClassificationMetrics.compute(metric, gold: scoredGold, predicted: predicted, labelCount: labels.count, nullLabel: nullLabel)
+            return PromptScore(score: score, examples: details ? outcomes : nil, failed: failed > 0 ? failed : nil)
         }
     }
 

@@ -61,9 +61,13 @@ public final class PipelineRunner: @unchecked Sendable {
             throw DataError(file: name == "train" ? config.task.dataset.train : name == "dev" ? config.task.dataset.dev : config.task.dataset.test,
                             message: "the \(name) split is empty")
         }
-        let cachePath = (config.cache.enabled && usePersistentCache) ? (config.cache.path ?? EmbeddingCache.defaultPath()) : nil
-        let cache = try EmbeddingCache(path: cachePath)
-        let backend = try BackendFactory.make(config: config.backend, cache: cache)
+        for (reason, count) in splits.skippedByReason.sorted(by: { $0.key < $1.key }) {
+            logger.warning("skipped \(count) row(s): \(reason)")
+        }
+        if splits.testOverlap > 0 {
+            logger.warning("\(splits.testOverlap) test example(s) also appear in train or dev; their test scores are not fully held out")
+        }
+        let backend = try openBackend()
         let registry = PluginRegistry(searchPath: searchPath)
         for refusal in registry.refusals { logger.warning("\(refusal.description)") }
         var optimizers: [Optimizer] = []
@@ -78,8 +82,21 @@ public final class PipelineRunner: @unchecked Sendable {
             }
             optimizers.append(optimizer)
         }
-        let evaluator = ClassificationEvaluator(backend: backend, template: config.task.template, labels: config.task.labels, metric: config.task.metric)
+        let evaluator = ClassificationEvaluator(
+            backend: backend, template: config.task.template, labels: config.task.labels,
+            metric: config.task.metric, maxFailureRate: config.task.maxFailureRate, nullLabel: config.task.nullLabel)
         return Prepared(splits: splits, backend: backend, optimizers: optimizers, evaluator: evaluator)
+    }
+
+    /// The cache file this runner uses, or nil when the persistent cache is off.
+    public var cachePath: String? {
+        (config.cache.enabled && usePersistentCache) ? (config.cache.path ?? EmbeddingCache.defaultPath()) : nil
+    }
+
+    /// Opens the configured backend with the embedding and response caches (one SQLite file).
+    public func openBackend() throws -> Backend {
+        let path = cachePath
+        return try BackendFactory.make(config: config.backend, cache: try EmbeddingCache(path: path), responseCache: try ResponseCache(path: path))
     }
 
     /// Runs the pipeline and, when an output directory is set, writes `result.json` there.
@@ -123,7 +140,10 @@ public final class PipelineRunner: @unchecked Sendable {
                 activeContext = context
                 return cancelled
             }
-            if alreadyCancelled { context.cancel() }
+            if alreadyCancelled {
+                logger.warning("cancelled: skipping stage \(i + 1) (\(optimizer.id)) and any after it")
+                break
+            }
             logger.info("stage \(i + 1)/\(prepared.optimizers.count): \(optimizer.id), budget \(budget.map(String.init) ?? "unlimited") calls")
             let request = RunRequest(
                 stageIndex: i, seedPrompt: seed, task: task, budget: context.budget,

@@ -79,6 +79,12 @@ public struct RunReport: Sendable {
 
     /// The report as JSON (the `result.json` format; see docs/config.md).
     public var json: JSONValue {
+        guard case .object(var members) = core, case .object(let counters) = usage.json else { return core }
+        members.merge(counters) { current, _ in current }
+        return .object(members)
+    }
+
+    private var core: JSONValue {
         [
             "name": .string(name),
             "metric": .string(metric),
@@ -90,11 +96,6 @@ public struct RunReport: Sendable {
             "split_sizes": ["train": .number(Double(splitSizes.train)), "dev": .number(Double(splitSizes.dev)), "test": .number(Double(splitSizes.test))],
             "stages": .array(stages.map(\.json)),
             "backend_calls": .number(Double(backendCalls)),
-            "cache_hits": .number(Double(usage.cacheHits)),
-            "model_calls": .number(Double(usage.modelCalls)),
-            "items_computed": .number(Double(usage.itemsComputed)),
-            "prompt_tokens": .number(Double(usage.promptTokens)),
-            "completion_tokens": .number(Double(usage.completionTokens)),
             "wall_seconds": .number(wallSeconds),
         ]
     }

@@ -90,6 +90,8 @@ public final class StageContext: @unchecked Sendable {
             results = try evaluator.evaluate(request.prompts, on: examples, details: request.details)
         } catch let error as BackendError {
             throw PluginError.backend(error.message)
+        } catch let error as BudgetExhaustedError {
+            throw PluginError.budgetExhausted(error.description)
         }
         lock.withLock { evaluatedPrompts += request.prompts.count }
         return EvaluateResponse(results: results, budget: budget)
@@ -140,6 +142,8 @@ public final class StageContext: @unchecked Sendable {
             }
         } catch let error as BackendError {
             throw PluginError.backend(error.message)
+        } catch let error as BudgetExhaustedError {
+            throw PluginError.budgetExhausted(error.description)
         }
     }
 

@@ -228,13 +228,16 @@ public struct ExampleOutcome: Codable, Hashable, Sendable {
 public struct PromptScore: Codable, Sendable {
     /// The task metric over the evaluated examples.
     public var score: Double
-    /// Per-example outcomes when `details` was asked for.
+    /// Per-example outcomes when `details` was asked for (failed examples have none).
     public var examples: [ExampleOutcome]?
+    /// Examples the backend failed on (after its retries); they are left out of `score`.
+    public var failed: Int?
 
     /// Creates a score.
-    public init(score: Double, examples: [ExampleOutcome]? = nil) {
+    public init(score: Double, examples: [ExampleOutcome]? = nil, failed: Int? = nil) {
         self.score = score
         self.examples = examples
+        self.failed = failed
     }
 }
 
