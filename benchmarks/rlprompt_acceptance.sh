@@ -14,9 +14,9 @@
 # Usage (from the project root):
 #   benchmarks/rlprompt_acceptance.sh
 # Environment (defaults in brackets):
-#   DATASETS ["sst-2 agnews"]   SEEDS ["16-13 16-42 16-100"]   BUDGET [4000]
+#   DATASETS ["sst-2 agnews"]   SEEDS ["16-13 16-42 16-100"]   BUDGET [2000]
 #   TEST_SAMPLE [full test set]  seeded sample of test rows, to shorten the run
-#   RLPROMPT_CONFIG ['{"train_batch_size": 8, "eval_every": 5}']  JSON object for the RLPrompt stage
+#   RLPROMPT_CONFIG ['{"train_batch_size": 8, "eval_every": 4}']  JSON object for the RLPrompt stage
 #   RUNS ["rlprompt random_search single_token"]  which of the three pipelines to run
 #   DATA [../shared/data/fsc]   OUT [runs/rlprompt-acceptance]   HONE [.build/debug/hone]
 # Writes OUT/<dataset>/<seed>/<run>/result.json and OUT/summary.md (table) + OUT/summary.json.
@@ -24,9 +24,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATASETS=${DATASETS:-"sst-2 agnews"}
 SEEDS=${SEEDS:-"16-13 16-42 16-100"}
-BUDGET=${BUDGET:-4000}
+BUDGET=${BUDGET:-2000}
 TEST_SAMPLE=${TEST_SAMPLE:-}
-RLPROMPT_CONFIG=${RLPROMPT_CONFIG:-'{"train_batch_size": 8, "eval_every": 5}'}
+RLPROMPT_CONFIG=${RLPROMPT_CONFIG:-'{"train_batch_size": 8, "eval_every": 4}'}
 DATA=${DATA:-../shared/data/fsc}
 OUT=${OUT:-runs/rlprompt-acceptance}
 HONE=${HONE:-.build/debug/hone}
@@ -38,7 +38,7 @@ export BUDGET TEST_SAMPLE RLPROMPT_CONFIG DATA OUT
 
 for dataset in $DATASETS; do
   for seed in $SEEDS; do
-    # Write the three pipelines of this (dataset, seed) and a normalized copy of its data.
+    # Write the three pipelines of this (dataset, seed).
     python3 benchmarks/rlprompt_acceptance_pipelines.py "$dataset" "$seed"
     for run in $RUNS; do
       dir="$OUT/$dataset/$seed/$run"

@@ -8,10 +8,8 @@ Three runs share the task, backend, seed and budget:
                       org.hone.random-search over RLPrompt's default vocabulary, 5 tokens;
   single_token.json   the same search restricted to 1-token prompts: the best single vocabulary token.
 
-The data files are copied to OUT/data with CRLF line ends removed and agnews' train/dev header
-column "text" renamed to "sentence" (its test file says "sentence"), because the host's TSV
-reader reads one input column name for all splits and (as of this commit) does not split CRLF
-lines. The rows themselves are unchanged.
+The files are read where they are (`DATA`): the host's TSV reader takes CRLF line ends and
+finds the input column as "sentence" or "text" (agnews' train and dev files say "text").
 """
 import json
 import os
@@ -21,9 +19,9 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.environ.get("DATA", "../shared/data/fsc")
 OUT = os.environ.get("OUT", "runs/rlprompt-acceptance")
-BUDGET = int(os.environ.get("BUDGET", "4000"))
+BUDGET = int(os.environ.get("BUDGET", "2000"))
 TEST_SAMPLE = os.environ.get("TEST_SAMPLE", "")
-RLPROMPT_CONFIG = json.loads(os.environ.get("RLPROMPT_CONFIG", '{"train_batch_size": 8, "eval_every": 5}'))
+RLPROMPT_CONFIG = json.loads(os.environ.get("RLPROMPT_CONFIG", '{"train_batch_size": 8, "eval_every": 4}'))
 
 TASKS = {
     # Verbalizers as in the RLPrompt paper; hand-written prompts fixed before any measurement.
@@ -39,25 +37,12 @@ def default_vocabulary():
     return body.split()
 
 
-def normalized_copy(source, target):
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(source, encoding="utf-8", newline="") as f:
-        lines = f.read().replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if lines and lines[0].startswith("text\t"):
-        lines[0] = "sentence\t" + lines[0][len("text\t"):]
-    with open(target, "w", encoding="utf-8", newline="\n") as f:
-        f.write("\n".join(lines))
-
-
 def main():
     dataset, seed = sys.argv[1], sys.argv[2]
     spec = TASKS[dataset]
-    data = os.path.abspath(os.path.join(OUT, "data", dataset))
-    for split in ("train", "dev"):
-        normalized_copy(os.path.join(DATA, dataset, seed, f"{split}.tsv"), os.path.join(data, seed, f"{split}.tsv"))
-    normalized_copy(os.path.join(DATA, dataset, "test.tsv"), os.path.join(data, "test.tsv"))
+    data = os.path.abspath(os.path.join(DATA, dataset))
     dataset_config = {"format": "tsv", "train": f"{data}/{seed}/train.tsv", "dev": f"{data}/{seed}/dev.tsv",
-                      "test": f"{data}/test.tsv", "input_column": "sentence", "label_column": "label"}
+                      "test": f"{data}/test.tsv"}
     if TEST_SAMPLE:
         dataset_config["test_sample"] = int(TEST_SAMPLE)
     seed_number = int(seed.split("-")[1])
