@@ -74,4 +74,40 @@ final class OpenAIPipelineEndToEndTests: XCTestCase {
             XCTAssertNil(bytes.range(of: Data(key.utf8)), "the key is in \(name)")
         }
     }
+
+    func testABackendBudgetEndsOptimizationCleanlyAndTheFinalScoringStillRuns() throws {
+        let data = TestEnvironment.repository + "/examples/data/sst2"
+        var labels: [String: String] = [:]
+        for split in ["train", "dev", "test"] {
+            for line in try String(contentsOfFile: "\(data)/\(split).tsv", encoding: .utf8).split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: "\t")
+                if fields.count == 2 { labels[String(fields[0])] = String(fields[1]) }
+            }
+        }
+        let server = try FixtureHTTPServer(handler: OpenAIPipelineEndToEndTests.labelledReply(labels: labels))
+        let dir = try TestEnvironment.temporaryDirectory("openai-budget")
+        // Baseline: (32 + 32 + 20) examples x 2 candidates = 168 requests; round 1 of random search:
+        // 2 prompts x 32 x 2 = 128 more (296); its dev re-ranking (64) no longer fits.
+        let config: JSONValue = [
+            "name": "openai-budget", "seed": 5,
+            "task": [
+                "dataset": ["train": .string(data + "/train.tsv"), "dev": .string(data + "/dev.tsv"), "test": .string(data + "/test.tsv"), "test_sample": 20],
+                "labels": [["name": "0", "verbalizer": "terrible"], ["name": "1", "verbalizer": "great"]],
+            ],
+            "backend": ["type": "openai", "base_url": .string(server.baseURL + "/v1"), "model": "fixture-llm",
+                        "capabilities": ["score"], "budget": ["calls": 300]],
+            "cache": ["enabled": false],
+            "stages": [["plugin": "org.hone.random-search",
+                        "config": ["prompt_length": 2, "candidates_per_round": 2, "rounds": 1, "dev_top_k": 1, "vocab_size": 50]]],
+        ]
+        let file = dir + "/pipeline.json"
+        try config.prettyPrinted().write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try TestEnvironment.run([TestEnvironment.honeExecutable, "run", file, "--out", dir + "/run"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let result = try JSONValue(parsing: String(contentsOfFile: dir + "/run/result.json", encoding: .utf8))
+        XCTAssertNotNil(result["scores"]?["best"]?["test"]?.doubleValue, "the best prompt was scored on test after the budget ran out")
+        XCTAssertNotEqual(result["best_prompt_text"]?.stringValue, "", "the stage returned the best prompt it had scored")
+        XCTAssertGreaterThan(server.requests.count, 300, "the final scoring went past the optimization budget")
+    }
 }
+

@@ -109,6 +109,10 @@ public protocol Backend: AnyObject, Sendable {
     /// retries) fails only itself. Throws only for failures that concern the whole batch
     /// (an exhausted budget, a missing capability).
     func scoreEach(_ items: [ScoreItem]) throws -> [Result<[Double], BackendError>]
+    /// Stops enforcing the backend's own spending limits (calls, tokens, cost, time). The
+    /// runner calls it once optimization is over, so the final scoring of the best prompt is
+    /// always completed; backends without limits ignore it.
+    func suspendBudget()
 }
 
 extension Backend {
@@ -116,4 +120,7 @@ extension Backend {
     public func scoreEach(_ items: [ScoreItem]) throws -> [Result<[Double], BackendError>] {
         try score(items).map { .success($0) }
     }
+
+    /// Local backends have no spending limits.
+    public func suspendBudget() {}
 }

@@ -156,6 +156,7 @@ public final class PipelineRunner: @unchecked Sendable {
                 curve: result.curve, wallSeconds: Date().timeIntervalSince(stageStart)))
             seed = result.bestPrompt
         }
+        prepared.backend.suspendBudget()
         logger.info("scoring the best prompt \"\(seed.text)\" on train, dev and test")
         let best = try scores(seed)
         let report = RunReport(

@@ -35,6 +35,7 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
     private let lock = NSLock()
     private var counters = BackendUsage()
     private var callsSent = 0
+    private var budgetEnforced = true
     private var observer: (@Sendable (HTTPCallRecord) -> Void)?
     private let openedAt = Date()
 
@@ -101,7 +102,9 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
             }
         }
         let (admitted, limit) = lock.withLock { () -> (Int, String?) in
-            let decision = configuration.budget.admit(toSend.count, callsSoFar: callsSent, usage: counters, elapsed: Date().timeIntervalSince(openedAt))
+            let decision = budgetEnforced
+                ? configuration.budget.admit(toSend.count, callsSoFar: callsSent, usage: counters, elapsed: Date().timeIntervalSince(openedAt))
+                : (toSend.count, nil)
             callsSent += decision.admitted
             counters.cacheHits += hits
             return decision
@@ -201,5 +204,12 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
     func recordFloors(_ n: Int) {
         guard n > 0 else { return }
         lock.withLock { counters.flooredScores += n }
+    }
+}
+
+extension OpenAIBackend {
+    /// Stops enforcing `budget` for the rest of this backend's life (the final scoring).
+    public func suspendBudget() {
+        lock.withLock { budgetEnforced = false }
     }
 }
