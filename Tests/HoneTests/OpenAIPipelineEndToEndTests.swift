@@ -30,9 +30,8 @@ final class OpenAIPipelineEndToEndTests: XCTestCase {
         }
     }
 
-    func testHoneRunOnTheOpenAIBackendWritesAResultWithoutTheKey() throws {
-        let key = "sk-e2e-SECRET-424242"
-        let data = TestEnvironment.repository + "/examples/data/sst2"
+    /// The gold label of every sentence of the demo excerpt in `data`.
+    static func demoLabels(_ data: String) throws -> [String: String] {
         var labels: [String: String] = [:]
         for split in ["train", "dev", "test"] {
             for line in try String(contentsOfFile: "\(data)/\(split).tsv", encoding: .utf8).split(separator: "\n").dropFirst() {
@@ -40,7 +39,13 @@ final class OpenAIPipelineEndToEndTests: XCTestCase {
                 if fields.count == 2 { labels[String(fields[0])] = String(fields[1]) }
             }
         }
-        let server = try FixtureHTTPServer(handler: OpenAIPipelineEndToEndTests.labelledReply(labels: labels))
+        return labels
+    }
+
+    func testHoneRunOnTheOpenAIBackendWritesAResultWithoutTheKey() throws {
+        let key = "sk-e2e-SECRET-424242"
+        let data = TestEnvironment.repository + "/examples/data/sst2"
+        let server = try FixtureHTTPServer(handler: OpenAIPipelineEndToEndTests.labelledReply(labels: try OpenAIPipelineEndToEndTests.demoLabels(data)))
         let dir = try TestEnvironment.temporaryDirectory("openai-e2e")
         let config: JSONValue = [
             "name": "openai-e2e", "seed": 5,
@@ -77,14 +82,7 @@ final class OpenAIPipelineEndToEndTests: XCTestCase {
 
     func testABackendBudgetEndsOptimizationCleanlyAndTheFinalScoringStillRuns() throws {
         let data = TestEnvironment.repository + "/examples/data/sst2"
-        var labels: [String: String] = [:]
-        for split in ["train", "dev", "test"] {
-            for line in try String(contentsOfFile: "\(data)/\(split).tsv", encoding: .utf8).split(separator: "\n").dropFirst() {
-                let fields = line.split(separator: "\t")
-                if fields.count == 2 { labels[String(fields[0])] = String(fields[1]) }
-            }
-        }
-        let server = try FixtureHTTPServer(handler: OpenAIPipelineEndToEndTests.labelledReply(labels: labels))
+        let server = try FixtureHTTPServer(handler: OpenAIPipelineEndToEndTests.labelledReply(labels: try OpenAIPipelineEndToEndTests.demoLabels(data)))
         let dir = try TestEnvironment.temporaryDirectory("openai-budget")
         // Baseline: (32 + 32 + 20) examples x 2 candidates = 168 requests; round 1 of random search:
         // 2 prompts x 32 x 2 = 128 more (296); its dev re-ranking (64) no longer fits.
