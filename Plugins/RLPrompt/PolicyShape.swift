@@ -2,7 +2,7 @@
 ///
 /// The network (see ``PromptPolicy``) reads the previous token's embedding and the position's
 /// embedding, applies one tanh hidden layer, and emits one logit (a soft Q-value) per
-/// vocabulary token. All weights live in one `[Double]` so that Adam, Polyak averaging,
+/// vocabulary token; with frozen token features, the logits are also read through them. All weights live in one `[Double]` so that Adam, Polyak averaging,
 /// gradient clipping and checkpoints treat them as one vector.
 public struct PolicyShape: Equatable, Sendable {
     /// Number of candidate tokens (actions).
@@ -13,15 +13,19 @@ public struct PolicyShape: Equatable, Sendable {
     public let embeddingSize: Int
     /// Width of the hidden layer.
     public let hiddenSize: Int
+    /// Width of the frozen token features the logits are read through; 0 means none (free
+    /// per-token output weights, trained).
+    public let featureSize: Int
 
-    /// Creates a shape; every size must be positive.
-    public init(vocabularySize: Int, promptLength: Int, embeddingSize: Int, hiddenSize: Int) {
-        precondition(vocabularySize > 0 && promptLength > 0 && embeddingSize > 0 && hiddenSize > 0,
+    /// Creates a shape; every size must be positive (`featureSize` may be 0).
+    public init(vocabularySize: Int, promptLength: Int, embeddingSize: Int, hiddenSize: Int, featureSize: Int = 0) {
+        precondition(vocabularySize > 0 && promptLength > 0 && embeddingSize > 0 && hiddenSize > 0 && featureSize >= 0,
                      "policy sizes must be positive")
         self.vocabularySize = vocabularySize
         self.promptLength = promptLength
         self.embeddingSize = embeddingSize
         self.hiddenSize = hiddenSize
+        self.featureSize = featureSize
     }
 
     /// Index of the begin-of-prompt pseudo token, whose embedding conditions the first position.
@@ -41,6 +45,8 @@ public struct PolicyShape: Equatable, Sendable {
     public var outputWeights: Int { hiddenBiases + hiddenSize }
     /// Offset of the output biases, `vocabularySize`.
     public var outputBiases: Int { outputWeights + vocabularySize * hiddenSize }
+    /// Offset of the feature projection, `featureSize x hiddenSize`, row-major (empty without features).
+    public var featureProjection: Int { outputBiases + vocabularySize }
     /// Total number of parameters.
-    public var parameterCount: Int { outputBiases + vocabularySize }
+    public var parameterCount: Int { featureProjection + featureSize * hiddenSize }
 }

@@ -8,10 +8,17 @@ import Foundation
 ///     x = [E[a[t-1]] ; P[t]]            token and position embeddings
 ///     h = tanh(W1 x + b1)               one hidden layer
 ///     q = W2 h + b2                     one logit per vocabulary token
+///     q += F (U h)                      with frozen token features F (optional)
 ///
 /// The logits are the soft Q-values of soft Q-learning and the policy is `softmax(q)`, as in
 /// the paper, where `q` comes from a frozen distilGPT-2 with a trainable MLP. Gradients are
 /// written by hand (``backward(_:logitGradients:into:)``); there is no ML library.
+///
+/// With token features (``PolicyShape/featureSize`` > 0), `F` holds one frozen row per token
+/// (``TokenFeatures``), as the paper's policy reads its logits through the frozen language
+/// model's output embeddings: a reward for one token then moves every token with similar
+/// features. `W2` and `b2` stay frozen at their tiny initial values, so only `U`, the hidden
+/// layer and the embeddings learn.
 ///
 /// The output weights start near zero (scale ``init(shape:outputScale:generator:)``), so the
 /// untrained policy is close to uniform over the vocabulary, as the reference code's
@@ -21,26 +28,34 @@ public struct PromptPolicy: Sendable {
     public let shape: PolicyShape
     /// All weights, laid out as ``PolicyShape`` says.
     public var parameters: [Double]
+    /// Frozen token features, `vocabularySize x featureSize`, row-major (empty without features).
+    public let features: [Double]
 
-    /// Creates a policy with given weights; `parameters.count` must match the shape.
-    public init(shape: PolicyShape, parameters: [Double]) {
+    /// Creates a policy with given weights; `parameters.count` must match the shape and
+    /// `features.count` must be `vocabularySize x featureSize`.
+    public init(shape: PolicyShape, parameters: [Double], features: [Double] = []) {
         precondition(parameters.count == shape.parameterCount,
                      "policy needs \(shape.parameterCount) parameters, got \(parameters.count)")
+        precondition(features.count == shape.vocabularySize * shape.featureSize,
+                     "policy needs \(shape.vocabularySize * shape.featureSize) feature values, got \(features.count)")
         self.shape = shape
         self.parameters = parameters
+        self.features = features
     }
 
     /// Creates a randomly initialized policy: unit-normal embeddings, hidden weights with
     /// variance `1 / inputSize`, output weights with standard deviation
     /// `outputScale / sqrt(hiddenSize)`, zero biases.
-    public init(shape: PolicyShape, outputScale: Double = 1e-2, generator: inout SeededGenerator) {
+    /// The feature projection `U` starts like the output weights.
+    public init(shape: PolicyShape, outputScale: Double = 1e-2, features: [Double] = [], generator: inout SeededGenerator) {
         var p = [Double](repeating: 0, count: shape.parameterCount)
         for i in shape.tokenEmbeddings..<shape.hiddenWeights { p[i] = generator.nextGaussian() }
         let hiddenStd = 1 / Double(shape.inputSize).squareRoot()
         for i in shape.hiddenWeights..<shape.hiddenBiases { p[i] = generator.nextGaussian() * hiddenStd }
         let outputStd = outputScale / Double(shape.hiddenSize).squareRoot()
         for i in shape.outputWeights..<shape.outputBiases { p[i] = generator.nextGaussian() * outputStd }
-        self.init(shape: shape, parameters: p)
+        for i in shape.featureProjection..<shape.parameterCount { p[i] = generator.nextGaussian() * outputStd }
+        self.init(shape: shape, parameters: p, features: features)
     }
 
     // MARK: Forward
@@ -68,6 +83,24 @@ public struct PromptPolicy: Sendable {
                 var q = bias[i]
                 for j in 0..<hSize { q += row[j] * hidden[j] }
                 logits[i] = q
+            }
+            let f = s.featureSize
+            guard f > 0 else { return }
+            // z = U h, then q += F z.
+            var z = [Double](repeating: 0, count: f)
+            for r in 0..<f {
+                let row = w + s.featureProjection + r * hSize
+                var a = 0.0
+                for j in 0..<hSize { a += row[j] * hidden[j] }
+                z[r] = a
+            }
+            features.withUnsafeBufferPointer { fb in
+                for i in 0..<v {
+                    let row = fb.baseAddress! + i * f
+                    var q = 0.0
+                    for r in 0..<f { q += row[r] * z[r] }
+                    logits[i] += q
+                }
             }
         }
     }
@@ -188,15 +221,37 @@ public struct PromptPolicy: Sendable {
                                 let h = hb.baseAddress! + t * hSize
                                 let dH = dhb.baseAddress!
                                 for j in 0..<hSize { dH[j] = 0 }
+                                let frozenOutput = s.featureSize > 0
                                 for i in 0..<v {
                                     let gi = gq[i]
                                     if gi == 0 { continue }
-                                    g[s.outputBiases + i] += gi
                                     let wRow = w + s.outputWeights + i * hSize
+                                    if !frozenOutput { g[s.outputBiases + i] += gi }
                                     let gRow = g + s.outputWeights + i * hSize
                                     for j in 0..<hSize {
-                                        gRow[j] += gi * h[j]
+                                        if !frozenOutput { gRow[j] += gi * h[j] }
                                         dH[j] += gi * wRow[j]
+                                    }
+                                }
+                                if frozenOutput {
+                                    // dz = F^T gq; dU = dz h^T; dh += U^T dz.
+                                    let f = s.featureSize
+                                    var dz = [Double](repeating: 0, count: f)
+                                    features.withUnsafeBufferPointer { fb in
+                                        for i in 0..<v {
+                                            let gi = gq[i]
+                                            if gi == 0 { continue }
+                                            let row = fb.baseAddress! + i * f
+                                            for r in 0..<f { dz[r] += gi * row[r] }
+                                        }
+                                    }
+                                    for r in 0..<f {
+                                        let uRow = w + s.featureProjection + r * hSize
+                                        let gRow = g + s.featureProjection + r * hSize
+                                        for j in 0..<hSize {
+                                            gRow[j] += dz[r] * h[j]
+                                            dH[j] += dz[r] * uRow[j]
+                                        }
                                     }
                                 }
                                 let previous = t == 0 ? s.beginToken : trace.actions[t - 1]

@@ -17,7 +17,7 @@ public struct RLPromptConfig: Sendable, Equatable {
     /// Training examples scored per prompt per step; 0 means the whole training split (as the paper).
     public var trainBatchSize = 0
     /// Adam's step size.
-    public var learningRate = 3e-3
+    public var learningRate = 1e-3
     /// Global L2 norm the gradient is clipped to (paper: 5).
     public var gradientClipNorm = 5.0
     /// Polyak rate of the target network (paper: 0.001).
@@ -36,6 +36,8 @@ public struct RLPromptConfig: Sendable, Equatable {
     public var vocabFile: String? = nil
     /// At most this many candidate tokens.
     public var vocabSize = 3000
+    /// Frozen token features the policy's logits are read through.
+    public var tokenFeatures = TokenFeatures.Source.auto
     /// Width of the policy's token and position embeddings.
     public var embeddingSize = 32
     /// Width of the policy's hidden layer.
@@ -48,6 +50,8 @@ public struct RLPromptConfig: Sendable, Equatable {
     public var checkpointEvery = 25
     /// Which prompts compete on dev at each evaluation.
     public var selectFrom = Selection.greedyAndBestSampled
+    /// The examples candidates are judged on.
+    public var selectOn = SelectionSplit.trainAndDev
 
     /// The candidates scored on dev at each evaluation.
     public enum Selection: String, CaseIterable, Sendable {
@@ -55,6 +59,14 @@ public struct RLPromptConfig: Sendable, Equatable {
         case greedy
         /// The greedy prompt and the best sampled training prompt since the last evaluation.
         case greedyAndBestSampled = "greedy_and_best_sampled"
+    }
+
+    /// The examples the final prompt is picked on.
+    public enum SelectionSplit: String, CaseIterable, Sendable {
+        /// The dev split alone.
+        case dev
+        /// Train and dev pooled (what the random-search baseline picks on).
+        case trainAndDev = "train_and_dev"
     }
 
     /// The paper's defaults.
@@ -89,6 +101,11 @@ public struct RLPromptConfig: Sendable, Equatable {
             throw PluginError.config("org.hone.rlprompt: vocab_source \"\(source)\" is not one of \(Vocabulary.Source.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         vocabSource = parsed
+        let features = try reader.string("token_features", tokenFeatures.rawValue)
+        guard let parsedFeatures = TokenFeatures.Source(rawValue: features) else {
+            throw PluginError.config("org.hone.rlprompt: token_features \"\(features)\" is not one of \(TokenFeatures.Source.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        tokenFeatures = parsedFeatures
         vocabFile = object["vocab_file"] == nil ? nil : try reader.string("vocab_file", "")
         vocabSize = try reader.int("vocab_size", vocabSize)
         embeddingSize = try reader.int("embedding_size", embeddingSize)
@@ -101,6 +118,11 @@ public struct RLPromptConfig: Sendable, Equatable {
             throw PluginError.config("org.hone.rlprompt: select_from \"\(selection)\" is not one of \(Selection.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         selectFrom = parsedSelection
+        let selectionSplit = try reader.string("select_on", selectOn.rawValue)
+        guard let parsedSplit = SelectionSplit(rawValue: selectionSplit) else {
+            throw PluginError.config("org.hone.rlprompt: select_on \"\(selectionSplit)\" is not one of \(SelectionSplit.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        selectOn = parsedSplit
         if vocabSource == .file && (vocabFile ?? "").isEmpty {
             throw PluginError.config("org.hone.rlprompt: vocab_source is \"file\" but vocab_file is not set; give the path of a file with one token per line")
         }
@@ -175,6 +197,8 @@ public struct RLPromptConfig: Sendable, Equatable {
             "vocab_source": ["type": "string",
                              "enum": .array(Vocabulary.Source.allCases.map { .string($0.rawValue) }), "default": .string(d.vocabSource.rawValue)],
             "vocab_file": ["type": "string"],
+            "token_features": ["type": "string",
+                               "enum": .array(TokenFeatures.Source.allCases.map { .string($0.rawValue) }), "default": .string(d.tokenFeatures.rawValue)],
             "vocab_size": integer(2, 1_000_000, d.vocabSize),
             "embedding_size": integer(1, 4096, d.embeddingSize),
             "hidden_size": integer(1, 16384, d.hiddenSize),
@@ -182,6 +206,7 @@ public struct RLPromptConfig: Sendable, Equatable {
             "eval_every": integer(1, 10_000_000, d.evalEvery),
             "checkpoint_every": integer(0, 10_000_000, d.checkpointEvery),
             "select_from": ["type": "string", "enum": .array(Selection.allCases.map { .string($0.rawValue) }), "default": .string(d.selectFrom.rawValue)],
+            "select_on": ["type": "string", "enum": .array(SelectionSplit.allCases.map { .string($0.rawValue) }), "default": .string(d.selectOn.rawValue)],
         ]
         return [
             "type": "object",

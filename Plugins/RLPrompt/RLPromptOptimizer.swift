@@ -46,12 +46,22 @@ public final class RLPromptOptimizer: HoneOptimizer {
         guard !task.train.isEmpty else {
             throw PluginError.invalidArgument("org.hone.rlprompt needs training examples; the task's train split is empty")
         }
-        let selectionSplit: VisibleSplit = task.dev.isEmpty ? .train : .dev
-        if task.dev.isEmpty { host.log(.warning, "rlprompt: the task has no dev split; selecting the final prompt on train instead") }
+        // The splits a candidate is judged on: train+dev pooled (as random search picks), dev
+        // alone, or train when the task has no dev split.
+        let selectionSplits: [VisibleSplit]
+        if task.dev.isEmpty {
+            selectionSplits = [.train]
+            host.log(.warning, "rlprompt: the task has no dev split; selecting the final prompt on train instead")
+        } else {
+            selectionSplits = config.selectOn == .trainAndDev ? [.train, .dev] : [.dev]
+        }
+        let selectionName = selectionSplits.map(\.rawValue).joined(separator: "+")
+        let selectionCount = selectionSplits.reduce(0) { $0 + ($1 == .train ? task.train.count : task.dev.count) }
 
         let vocabulary = try Vocabulary.load(source: config.vocabSource, file: config.vocabFile, limit: config.vocabSize,
                                              trainingTexts: task.train.map(\.input))
-        let trainer = SoftQTrainer(config: config, vocabularySize: vocabulary.count, seed: request.seed)
+        let features = try TokenFeatures.resolve(config.tokenFeatures, for: vocabulary, vocabularySource: config.vocabSource)
+        let trainer = SoftQTrainer(config: config, vocabularySize: vocabulary.count, seed: request.seed, tokenFeatures: features)
         let fingerprint = TrainingCheckpoint.fingerprint(config: config, vocabulary: vocabulary, seed: request.seed)
         var progress = RunProgress()
         if let saved = try? host.loadCheckpoint() {
@@ -66,7 +76,7 @@ public final class RLPromptOptimizer: HoneOptimizer {
         let batchSize = config.trainBatchSize == 0 ? task.train.count : min(config.trainBatchSize, task.train.count)
         let stepCost = config.promptsPerStep * batchSize
         let candidatesPerEvaluation = config.selectFrom == .greedyAndBestSampled ? 2 : 1
-        let devCost = (selectionSplit == .dev ? task.dev.count : task.train.count) * candidatesPerEvaluation
+        let devCost = selectionCount * candidatesPerEvaluation
         var remaining = request.budget.remainingCalls
         var callsUsed = request.budget.usedCalls
         var stopReason = StopReason.steps
@@ -90,20 +100,25 @@ public final class RLPromptOptimizer: HoneOptimizer {
                 if known.beats(progress.best) { progress.best = known }
                 return true
             }
-            let result: PromptScore
+            // The candidate's score on the pooled selection examples: each split's metric
+            // weighted by its example count (for accuracy, the accuracy on the union).
+            var weightedScore = 0.0, examples: [ExampleOutcome] = []
             do {
-                guard let first = try evaluate([text], split: selectionSplit, indices: nil).results.first else {
-                    throw PluginError.backend("the host answered a \(selectionSplit.rawValue) evaluation with no result")
+                for split in selectionSplits {
+                    guard let result = try evaluate([text], split: split, indices: nil).results.first else {
+                        throw PluginError.backend("the host answered a \(split.rawValue) evaluation with no result")
+                    }
+                    weightedScore += result.score * Double(split == .train ? task.train.count : task.dev.count)
+                    examples += result.examples ?? []
                 }
-                result = first
             } catch let error as PluginError where error.shouldStop {
                 return false
             }
-            let candidate = RunProgress.Candidate(actions: actions, text: text, devScore: result.score,
-                                                  devReward: trainer.reward.promptReward(result.examples ?? []), step: trainer.step)
+            let candidate = RunProgress.Candidate(actions: actions, text: text, devScore: weightedScore / Double(max(selectionCount, 1)),
+                                                  devReward: trainer.reward.promptReward(examples), step: trainer.step)
             progress.devResults[text] = candidate
             if candidate.beats(progress.best) { progress.best = candidate }
-            host.log(.debug, "rlprompt: step \(trainer.step) \(kind) \"\(text)\" \(selectionSplit.rawValue) \(candidate.devScore)")
+            host.log(.debug, "rlprompt: step \(trainer.step) \(kind) \"\(text)\" \(selectionName) \(candidate.devScore)")
             return true
         }
 
@@ -159,7 +174,7 @@ public final class RLPromptOptimizer: HoneOptimizer {
             let fraction = config.maxSteps > 0 ? Double(trainer.step) / Double(config.maxSteps) : -1
             let budgetFraction = request.budget.limitCalls.map { Double(callsUsed) / Double(max($0, 1)) } ?? 0
             host.progress(min(1, max(fraction, budgetFraction)),
-                          String(format: "step %d reward %.1f best %@ %@", trainer.step, stats.meanReward, selectionSplit.rawValue,
+                          String(format: "step %d reward %.1f best %@ %@", trainer.step, stats.meanReward, selectionName,
                                  progress.best.map { String(format: "%.3f", $0.devScore) } ?? "-"))
         }
         // The final policy's candidates are scored too, if not yet scored and the budget allows.
@@ -174,7 +189,7 @@ public final class RLPromptOptimizer: HoneOptimizer {
         let chosenBy: String
         if let best = progress.best {
             chosenActions = best.actions
-            chosenBy = selectionSplit == .dev ? "best_dev" : "best_train_greedy"
+            chosenBy = "best_" + selectionSplits.map(\.rawValue).joined(separator: "_and_")
         } else if let bestTrain = progress.bestTrain {
             chosenActions = bestTrain.actions
             chosenBy = "best_sampled_train_reward"
@@ -189,10 +204,12 @@ public final class RLPromptOptimizer: HoneOptimizer {
             "stop_reason": .string(stopReason.rawValue),
             "chosen_by": .string(chosenBy),
             "best_prompt": .string(text),
+            "selected_on": .string(selectionName),
             "best_dev_score": progress.best.map { .number($0.devScore) } ?? .null,
             "best_step": progress.best.map { .number(Double($0.step)) } ?? .null,
             "final_greedy_prompt": .string(vocabulary.text(of: trainer.greedyPrompt())),
             "vocabulary_size": .number(Double(vocabulary.count)),
+            "token_features": .string(features == nil ? "none" : "shipped"),
             "calls_used": .number(Double(callsUsed)),
             "seconds": .number(elapsed),
             "seconds_waiting_for_host": .number(waiting),

@@ -34,15 +34,17 @@ public final class SoftQTrainer {
         public var gradientNorm: Double
     }
 
-    /// Creates a trainer with a freshly initialized policy for `vocabularySize` tokens.
-    public init(config: RLPromptConfig, vocabularySize: Int, seed: UInt64) {
+    /// Creates a trainer with a freshly initialized policy for `vocabularySize` tokens, its
+    /// logits read through `tokenFeatures` (``TokenFeatures``) when given.
+    public init(config: RLPromptConfig, vocabularySize: Int, seed: UInt64, tokenFeatures: (values: [Double], dimension: Int)? = nil) {
         self.config = config
         reward = GapReward(correctCoefficient: config.correctCoefficient, incorrectCoefficient: config.incorrectCoefficient,
                            zScore: config.rewardZScore, shapingScale: config.rewardScale)
         var generator = SeededGenerator(seed: seed)
         let shape = PolicyShape(vocabularySize: vocabularySize, promptLength: config.promptLength,
-                                embeddingSize: config.embeddingSize, hiddenSize: config.hiddenSize)
-        policy = PromptPolicy(shape: shape, outputScale: config.outputInitScale, generator: &generator)
+                                embeddingSize: config.embeddingSize, hiddenSize: config.hiddenSize,
+                                featureSize: tokenFeatures?.dimension ?? 0)
+        policy = PromptPolicy(shape: shape, outputScale: config.outputInitScale, features: tokenFeatures?.values ?? [], generator: &generator)
         target = policy
         adam = Adam(parameterCount: shape.parameterCount, learningRate: config.learningRate)
         self.generator = generator

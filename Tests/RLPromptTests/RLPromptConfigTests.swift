@@ -13,6 +13,8 @@ final class RLPromptConfigTests: XCTestCase {
         XCTAssertEqual(config.rewardScale, 5)
         XCTAssertEqual(config.gradientClipNorm, 5)
         XCTAssertEqual(config.targetUpdateRate, 0.001)
+        XCTAssertEqual(config.selectOn, .trainAndDev)
+        XCTAssertEqual(config.tokenFeatures, .auto)
     }
 
     func testReadsEveryKey() throws {
@@ -21,6 +23,12 @@ final class RLPromptConfigTests: XCTestCase {
         XCTAssertEqual(config.learningRate, 0.01)
         XCTAssertEqual(config.vocabSource, .trainText)
         XCTAssertFalse(config.rewardZScore)
+        let selection = try RLPromptConfig(json: ["select_on": "dev", "token_features": "none"])
+        XCTAssertEqual(selection.selectOn, .dev)
+        XCTAssertEqual(selection.tokenFeatures, TokenFeatures.Source.none)
+        XCTAssertThrowsError(try RLPromptConfig(json: ["select_on": "test"])) { error in
+            XCTAssertTrue(((error as? PluginError)?.message ?? "").contains("train_and_dev"))
+        }
     }
 
     func testRefusesUnknownKeyNamingTheKnownOnes() {
@@ -44,7 +52,7 @@ final class RLPromptConfigTests: XCTestCase {
         let schema = RLPromptConfig.schema
         XCTAssertEqual(schema["additionalProperties"], false)
         let properties = schema["properties"]?.objectValue ?? [:]
-        XCTAssertEqual(properties.count, 21)
+        XCTAssertEqual(properties.count, 23)
         for (key, property) in properties where key != "vocab_file" {
             XCTAssertNotNil(property["default"], key)
         }

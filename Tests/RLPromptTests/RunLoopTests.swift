@@ -39,11 +39,37 @@ final class RunLoopTests: XCTestCase {
         XCTAssertGreaterThan(late, early + 10, "mean reward \(early) -> \(late)")
         XCTAssertEqual(result.bestPrompt.method, "org.hone.rlprompt")
         XCTAssertEqual(result.bestPrompt.text.split(separator: " ").count, 3)
+        XCTAssertEqual(result.summary?["chosen_by"], "best_train_and_dev")
+    }
+
+    func testSelectionOnTrainAndDevScoresEachCandidateOnBothSplitsAndPoolsThem() throws {
+        let mock = host()
+        let result = try run(mock, ["max_steps": 10, "train_batch_size": 4])
+        XCTAssertEqual(result.summary?["selected_on"], "train+dev")
+        // Every candidate judged on the whole train split is judged on dev too, and nothing else is.
+        let onTrain = mock.requests.filter { $0.split == .train && $0.wholeSplit }.flatMap(\.prompts)
+        let onDev = mock.requests.filter { $0.split == .dev }.flatMap(\.prompts)
+        XCTAssertFalse(onDev.isEmpty)
+        XCTAssertEqual(onTrain, onDev)
+        XCTAssertTrue(onDev.contains(result.bestPrompt.text))
+        // The reported score is the accuracy over the 8 + 6 pooled examples.
+        let pooled = (SyntheticTask.examples(8) + SyntheticTask.examples(6)).filter { example in
+            let p = SyntheticTask.scorer(result.bestPrompt.text, example)
+            return (p.indices.max { p[$0] < p[$1] } ?? 0) == example.label
+        }.count
+        XCTAssertEqual(result.summary?["best_dev_score"]?.doubleValue ?? -1, Double(pooled) / 14, accuracy: 1e-12)
+    }
+
+    func testSelectionOnDevAloneNeverRescoresTrain() throws {
+        let mock = host()
+        let result = try run(mock, ["max_steps": 10, "train_batch_size": 4, "select_on": "dev"])
         XCTAssertEqual(result.summary?["chosen_by"], "best_dev")
+        XCTAssertTrue(mock.requests.filter { $0.split == .train }.allSatisfy { !$0.wholeSplit })
+        XCTAssertFalse(mock.requests.filter { $0.split == .dev }.isEmpty)
     }
 
     func testStopsWhenTheBudgetCannotPayAStepAndReturnsTheBestSoFar() throws {
-        // One step costs 8 prompts x 8 examples = 64 calls; a dev evaluation 6.
+        // One step costs 8 prompts x 8 examples = 64 calls; judging a candidate 8 + 6 (train+dev).
         let mock = host(limit: 64 * 7 + 10)
         let result = try run(mock, limit: 64 * 7 + 10)
         XCTAssertEqual(result.summary?["stop_reason"], "budget")
@@ -76,9 +102,11 @@ final class RunLoopTests: XCTestCase {
 
     func testGreedyPromptSeenBeforeIsNotPaidForTwice() throws {
         let mock = host()
-        _ = try run(mock, ["max_steps": 40, "eval_every": 1])
-        // 40 training requests plus at most one dev request per distinct greedy prompt.
-        XCTAssertLessThan(mock.evaluateRequests, 80)
+        _ = try run(mock, ["max_steps": 40, "eval_every": 1, "train_batch_size": 4])
+        // 40 evaluations, two candidates each, but no prompt is judged twice.
+        let judged = mock.requests.filter { $0.split == .dev }.flatMap(\.prompts)
+        XCTAssertEqual(Set(judged).count, judged.count, "a candidate was judged twice")
+        XCTAssertLessThan(judged.count, 80)
     }
 
     func testDescriptorDeclaresScoreAndTheLibraryExportsIt() {

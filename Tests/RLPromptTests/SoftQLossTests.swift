@@ -40,8 +40,26 @@ final class SoftQLossTests: XCTestCase {
         var generator = SeededGenerator(seed: 11)
         let shape = PolicyShape(vocabularySize: 7, promptLength: 3, embeddingSize: 3, hiddenSize: 4)
         // A larger output scale than the default so that every layer gets a visible gradient.
-        var policy = PromptPolicy(shape: shape, outputScale: 1, generator: &generator)
+        let policy = PromptPolicy(shape: shape, outputScale: 1, generator: &generator)
         let target = PromptPolicy(shape: shape, outputScale: 1, generator: &generator)
+        checkGradientsAgainstFiniteDifferences(policy, target: target, frozen: 0..<0)
+    }
+
+    func testGradientsThroughFrozenTokenFeaturesMatchFiniteDifferencesAndLeaveTheOutputLayerFrozen() {
+        var generator = SeededGenerator(seed: 12)
+        let shape = PolicyShape(vocabularySize: 7, promptLength: 3, embeddingSize: 3, hiddenSize: 4, featureSize: 2)
+        let features = (0..<14).map { _ in generator.nextGaussian() }
+        let policy = PromptPolicy(shape: shape, outputScale: 1, features: features, generator: &generator)
+        let target = PromptPolicy(shape: shape, outputScale: 1, features: features, generator: &generator)
+        checkGradientsAgainstFiniteDifferences(policy, target: target, frozen: shape.outputWeights..<shape.featureProjection)
+    }
+
+    /// Checks the policy's backward pass through the soft-Q loss against central differences
+    /// for every trainable parameter, and that the `frozen` ones get exactly zero gradient.
+    private func checkGradientsAgainstFiniteDifferences(_ start: PromptPolicy, target: PromptPolicy, frozen: Range<Int>,
+                                                        file: StaticString = #filePath, line: UInt = #line) {
+        var policy = start
+        let shape = policy.shape
         let prompts = [[2, 0, 6], [5, 5, 1]]
         let rewards = [2.5, -1.0]
         func loss(_ p: PromptPolicy) -> Double {
@@ -55,13 +73,18 @@ final class SoftQLossTests: XCTestCase {
         for (trace, g) in zip(traces, result.logitGradients) { policy.backward(trace, logitGradients: g, into: &gradient) }
         let h = 1e-6
         for i in 0..<shape.parameterCount {
+            if frozen.contains(i) {
+                XCTAssertEqual(gradient[i], 0, "frozen parameter \(i)", file: file, line: line)
+                continue
+            }
             let saved = policy.parameters[i]
             policy.parameters[i] = saved + h
             let up = loss(policy)
             policy.parameters[i] = saved - h
             let down = loss(policy)
             policy.parameters[i] = saved
-            XCTAssertEqual(gradient[i], (up - down) / (2 * h), accuracy: 1e-5 * max(1, abs(gradient[i])), "parameter \(i)")
+            XCTAssertEqual(gradient[i], (up - down) / (2 * h), accuracy: 1e-5 * max(1, abs(gradient[i])), "parameter \(i)",
+                           file: file, line: line)
         }
     }
 

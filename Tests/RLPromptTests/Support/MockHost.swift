@@ -18,6 +18,8 @@ final class MockHost {
     var checkpoint: String?
     var cancelAfterCalls: Int?
     var evaluateRequests = 0
+    /// Every evaluate request: its split, whether it asked for the whole split, its prompts.
+    var requests: [(split: VisibleSplit, wholeSplit: Bool, prompts: [String])] = []
     var logs: [String] = []
 
     private var table: UnsafeMutablePointer<hone_host>
@@ -76,6 +78,7 @@ final class MockHost {
             sink?.send("cancelled")
             return hone_status(HONE_ERR_CANCELLED)
         }
+        requests.append((request.split, request.indices == nil, request.prompts.map(\.text)))
         let split = request.split == .train ? train : dev
         let examples = request.indices.map { wanted in split.filter { wanted.contains($0.index) } } ?? split
         let cost = examples.count * request.prompts.count
