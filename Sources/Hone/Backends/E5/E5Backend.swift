@@ -68,9 +68,12 @@ public final class E5Backend: Backend, @unchecked Sendable {
         if !missing.isEmpty {
             let engine = try loadedEngine()
             var calls = 0
+            var engineSeconds = 0.0
             for start in stride(from: 0, to: missing.count, by: batchSize) {
                 let chunk = Array(missing[start..<min(start + batchSize, missing.count)])
+                let started = DispatchTime.now().uptimeNanoseconds
                 let computed = try engine.embed(chunk.map(\.1), isQuery: role == .query)
+                engineSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 calls += 1
                 let entries = zip(chunk.map(\.0), computed).map { ($0, $1) }
                 try cache.store(entries)
@@ -79,6 +82,7 @@ public final class E5Backend: Backend, @unchecked Sendable {
             lock.withLock {
                 counters.modelCalls += calls
                 counters.itemsComputed += missing.count
+                counters.latencySeconds += engineSeconds
             }
         }
         lock.withLock { counters.cacheHits += hits }
