@@ -34,6 +34,8 @@ struct PipelineOptions: ParsableArguments {
         let searchPath = PluginSearchPath.standard(commandLine: pluginPaths, config: config.pluginPaths)
         let runner = PipelineRunner(config: config, searchPath: searchPath, outputDirectory: outputDirectory, logger: makeLogger())
         runner.usePersistentCache = !noCache
+        runner.configJSON = FileManager.default.contents(atPath: pipeline).map { String(decoding: $0, as: UTF8.self) }
+        runner.commandLinePluginPaths = pluginPaths.map { PipelineConfig.resolve($0, against: FileManager.default.currentDirectoryPath) }
         return runner
     }
 }

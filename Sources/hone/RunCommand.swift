@@ -15,7 +15,7 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a pipeline and write DIR/result.json.",
-        discussion: "Progress goes to stderr, a short summary to stdout. Ctrl-C stops the running stage, which returns its best prompt so far.")
+        discussion: "Progress goes to stderr, a short summary to stdout; DIR/ledger.sqlite records the run as it goes. Ctrl-C stops the running stage, which returns its best prompt so far; `hone resume DIR` continues the run.")
 
     @OptionGroup var options: PipelineOptions
 
@@ -28,30 +28,43 @@ struct RunCommand: ParsableCommand {
         let runner = try options.makeRunner(outputDirectory: directory)
         let printer = ProgressPrinter(stageNames: config.stages.map(\.plugin))
         runner.onProgress = { stage, fraction, message in printer.report(stage: stage, fraction: fraction, message: message) }
-        signal(SIGINT, SIG_IGN)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        let interrupts = ManagedAtomicCounter()
-        interrupt.setEventHandler {
-            if interrupts.increment() > 1 {
-                FileHandle.standardError.write(Data("\ninterrupted again: exiting without a result\n".utf8))
-                Foundation.exit(130)
-            }
-            FileHandle.standardError.write(Data("\ninterrupted: stopping the stage and keeping its best prompt so far (Ctrl-C again to exit at once)\n".utf8))
-            runner.cancel()
-        }
-        interrupt.resume()
+        let interrupt = installInterruptHandler(for: runner)
+        defer { interrupt.cancel() }
         let report = try runner.run()
         printer.finish()
-        print("""
-            pipeline:        \(report.name) (\(report.stages.map(\.plugin).joined(separator: " -> ")))
-            metric:          \(report.metric) on \(report.splitSizes.test) held-out test examples
-            baseline prompt: "\(report.baselinePrompt.text)"
-              train \(percent(report.baseline.train))  dev \(percent(report.baseline.dev))  test \(percent(report.baseline.test))
-            best prompt:     "\(report.bestPrompt.text)"
-              train \(percent(report.best.train))  dev \(percent(report.best.dev))  test \(percent(report.best.test))
-            backend calls:   \(report.backendCalls) (cache hits \(report.usage.cacheHits), texts embedded \(report.usage.itemsComputed))
-            wall time:       \(String(format: "%.1f", report.wallSeconds)) s
-            result:          \(directory)/result.json
-            """)
+        printSummary(report, directory: directory)
     }
+}
+
+/// Makes the first Ctrl-C cancel the running stage (which returns its best prompt so far, and
+/// the ledger records the run as cancelled, for `hone resume`) and a second one exit at once.
+func installInterruptHandler(for runner: PipelineRunner) -> DispatchSourceSignal {
+    signal(SIGINT, SIG_IGN)
+    let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    let interrupts = ManagedAtomicCounter()
+    interrupt.setEventHandler {
+        if interrupts.increment() > 1 {
+            FileHandle.standardError.write(Data("\ninterrupted again: exiting without a result (`hone resume` continues from the ledger)\n".utf8))
+            Foundation.exit(130)
+        }
+        FileHandle.standardError.write(Data("\ninterrupted: stopping the stage and keeping its best prompt so far (Ctrl-C again to exit at once)\n".utf8))
+        runner.cancel()
+    }
+    interrupt.resume()
+    return interrupt
+}
+
+/// Prints the run summary `hone run` and `hone resume` end with.
+func printSummary(_ report: RunReport, directory: String) {
+    print("""
+        pipeline:        \(report.name) (\(report.stages.map(\.plugin).joined(separator: " -> ")))
+        metric:          \(report.metric) on \(report.splitSizes.test) held-out test examples
+        baseline prompt: "\(report.baselinePrompt.text)"
+          train \(percent(report.baseline.train))  dev \(percent(report.baseline.dev))  test \(percent(report.baseline.test))
+        best prompt:     "\(report.bestPrompt.text)"
+          train \(percent(report.best.train))  dev \(percent(report.best.dev))  test \(percent(report.best.test))
+        backend calls:   \(report.backendCalls) (cache hits \(report.usage.cacheHits), texts embedded \(report.usage.itemsComputed))
+        wall time:       \(String(format: "%.1f", report.wallSeconds)) s
+        result:          \(directory)/result.json
+        """)
 }

@@ -8,14 +8,15 @@ final class SQLiteDatabase: @unchecked Sendable {
     /// The database file.
     let path: String
 
-    /// Opens (creating if needed) the database at `path`, in WAL mode.
-    init(path: String) throws {
+    /// Opens (creating if needed) the database at `path`, in WAL mode. `purpose` names the file
+    /// in the error thrown when it cannot be opened ("cache database", "run ledger").
+    init(path: String, purpose: String = "cache database") throws {
         self.path = path
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil) == SQLITE_OK else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(db)
-            throw CacheError("cannot open the cache database \(path): \(message); check the directory is writable or set another cache path")
+            throw CacheError("cannot open the \(purpose) \(path): \(message); check the directory is writable" + (purpose == "cache database" ? " or set another cache path" : ""))
         }
         sqlite3_busy_timeout(db, 5000)
         try execute("PRAGMA journal_mode=WAL")
@@ -51,6 +52,10 @@ final class SQLiteDatabase: @unchecked Sendable {
         }
         func bind(_ index: Int32, int: Int) { sqlite3_bind_int64(raw, index, Int64(int)) }
         func bind(_ index: Int32, double: Double) { sqlite3_bind_double(raw, index, double) }
+        func bindNull(_ index: Int32) { sqlite3_bind_null(raw, index) }
+        func bind(_ index: Int32, text: String?) { if let text { bind(index, text: text) } else { bindNull(index) } }
+        func bind(_ index: Int32, int: Int?) { if let int { bind(index, int: int) } else { bindNull(index) } }
+        func bind(_ index: Int32, double: Double?) { if let double { bind(index, double: double) } else { bindNull(index) } }
         /// Steps once; true when a row is available.
         func step() throws -> Bool {
             let rc = sqlite3_step(raw)
@@ -68,6 +73,11 @@ final class SQLiteDatabase: @unchecked Sendable {
             return String(cString: p)
         }
         func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(raw, column)) }
+        func double(_ column: Int32) -> Double { sqlite3_column_double(raw, column) }
+        func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
+        func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+        func optionalInt(_ column: Int32) -> Int? { isNull(column) ? nil : int(column) }
+        func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : double(column) }
     }
 
     /// Compiles a statement.
@@ -95,6 +105,10 @@ final class SQLiteDatabase: @unchecked Sendable {
             }
         }
     }
+
+    /// The rowid of the last row this connection inserted (read it under the lock, e.g. inside
+    /// ``transaction(_:)``).
+    var lastInsertRowID: Int { lock.withLock { Int(sqlite3_last_insert_rowid(db)) } }
 
     /// Runs `body` holding the connection's lock.
     func locked<R>(_ body: () throws -> R) rethrows -> R {

@@ -19,6 +19,13 @@ public final class PipelineRunner: @unchecked Sendable {
     public var onProgress: @Sendable (Int, Double, String?) -> Void = { _, _, _ in }
     /// Use the persistent cache (`--no-cache` turns it off; an in-memory cache is always used).
     public var usePersistentCache = true
+    /// The config file's text, recorded in the run ledger so `hone resume` can rebuild the
+    /// pipeline (nil: the ledger records no config, and only a program that prepares the
+    /// pipeline itself can resume the run). ``init(configFile:searchPath:outputDirectory:logger:)``
+    /// sets it.
+    public var configJSON: String?
+    /// Plugin paths given on the command line, recorded in the ledger for `hone resume`.
+    public var commandLinePluginPaths: [String] = []
 
     private let lock = NSLock()
     private var activeContext: StageContext?
@@ -30,6 +37,36 @@ public final class PipelineRunner: @unchecked Sendable {
         self.searchPath = searchPath ?? PluginSearchPath.standard(config: config.pluginPaths)
         self.outputDirectory = outputDirectory ?? config.outputDirectory
         self.logger = logger
+    }
+
+    /// Creates a runner for the config file at `path`, keeping its text for the run ledger.
+    public convenience init(configFile path: String, searchPath: PluginSearchPath? = nil, outputDirectory: String? = nil, logger: Logger = Logger(label: "hone")) throws {
+        let config = try PipelineConfig.load(file: path)
+        self.init(config: config, searchPath: searchPath, outputDirectory: outputDirectory, logger: logger)
+        configJSON = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+    }
+
+    /// Creates a runner that continues the run recorded in `directory`, rebuilding its pipeline
+    /// from the config text the ledger holds (relative paths resolve as they did). Plugins are
+    /// searched in `pluginPaths`, then the paths the run was given, then the standard places.
+    /// Throws a ``LedgerError`` naming what is missing when the directory has no ledger or the
+    /// ledger holds no config.
+    public convenience init(resuming directory: String, pluginPaths: [String] = [], logger: Logger = Logger(label: "hone")) throws {
+        let recorded = try RunLedger.open(directory: directory).recordedRun()
+        guard let text = recorded.configJSON else {
+            throw LedgerError("the ledger in \(directory) holds no config (the run was started by a program that gave none); resume it from that program with PipelineRunner.resume(_:)")
+        }
+        let config: PipelineConfig
+        do {
+            config = try PipelineConfig(json: try JSONValue(parsing: text), baseDirectory: recorded.baseDirectory)
+        } catch {
+            throw LedgerError("the config recorded in \(directory)/\(RunLedger.fileName) no longer loads: \(error)")
+        }
+        let paths = pluginPaths + recorded.pluginPaths
+        self.init(config: config, searchPath: PluginSearchPath.standard(commandLine: paths, config: config.pluginPaths), outputDirectory: directory, logger: logger)
+        usePersistentCache = recorded.persistentCache
+        configJSON = text
+        commandLinePluginPaths = recorded.pluginPaths
     }
 
     /// Asks the running stage to stop and return its best prompt so far.
@@ -99,7 +136,8 @@ public final class PipelineRunner: @unchecked Sendable {
         return try BackendFactory.make(config: config.backend, cache: try EmbeddingCache(path: path), responseCache: try ResponseCache(path: path))
     }
 
-    /// Runs the pipeline and, when an output directory is set, writes `result.json` there.
+    /// Runs the pipeline and, when an output directory is set, writes `result.json` and the
+    /// run ledger there.
     public func run() throws -> RunReport {
         let started = Date()
         let prepared = try prepare()
@@ -107,20 +145,105 @@ public final class PipelineRunner: @unchecked Sendable {
     }
 
     /// Runs an already prepared pipeline (the optimizers may be in-process ``Optimizer``s).
+    ///
+    /// With an output directory, a fresh ledger (`ledger.sqlite`) replaces any earlier one
+    /// there and records the run as it goes, so `hone resume` can continue it.
     public func run(_ prepared: Prepared, started: Date = Date()) throws -> RunReport {
+        var ledger: RunLedger?
+        if let outputDirectory {
+            let created = try RunLedger.create(in: outputDirectory)
+            try created.startRun(
+                name: config.name, configJSON: configJSON, baseDirectory: config.baseDirectory,
+                pluginPaths: commandLinePluginPaths, persistentCache: usePersistentCache, backend: prepared.backend.name,
+                stages: prepared.optimizers.enumerated().map { i, optimizer in
+                    (optimizer.id, i < config.stages.count ? config.stages[i].budgetCalls : nil)
+                })
+            ledger = created
+        }
+        return try execute(prepared, ledger: ledger, recorded: nil, started: started)
+    }
+
+    /// Whether the run recorded in the output directory's ledger already finished (then
+    /// ``resume()`` has nothing to do). Throws a ``LedgerError`` when there is no ledger.
+    public func recordedRun() throws -> RecordedRun {
+        guard let outputDirectory else { throw LedgerError("no run directory: give the runner an output directory to resume") }
+        return try RunLedger.open(directory: outputDirectory).recordedRun()
+    }
+
+    /// Continues the run recorded in the output directory's ledger, or returns nil without
+    /// doing anything when that run already finished.
+    public func resume() throws -> RunReport? {
+        if try recordedRun().status == .done { return nil }
+        let started = Date()
+        return try resume(try prepare(), started: started)
+    }
+
+    /// Continues the run recorded in the output directory's ledger with an already prepared
+    /// pipeline: stages recorded done are not run again (their best prompt seeds the next
+    /// stage), a stage that was interrupted (killed, cancelled or failed) runs again from its
+    /// last checkpoint with the calls it used counted against its budget, then the best prompt
+    /// is scored and `result.json` written as ``run(_:started:)`` does. The baseline's scores
+    /// are taken from the ledger when it has them.
+    public func resume(_ prepared: Prepared, started: Date = Date()) throws -> RunReport {
+        guard let outputDirectory else { throw LedgerError("no run directory: give the runner an output directory to resume") }
+        let ledger = try RunLedger.open(directory: outputDirectory)
+        let recorded = try ledger.recordedRun()
+        let plugins = prepared.optimizers.map(\.id)
+        guard plugins == recorded.stages.map(\.plugin) else {
+            throw PipelineError("the run in \(outputDirectory) recorded stages \(recorded.stages.map(\.plugin).joined(separator: " -> ")), but the pipeline now has \(plugins.joined(separator: " -> ")); start a new run with `hone run` instead")
+        }
+        try ledger.beginSession(backend: prepared.backend.name)
+        return try execute(prepared, ledger: ledger, recorded: recorded, started: started)
+    }
+
+    /// The run itself: baseline, stages, final scoring, result files; recorded in `ledger`,
+    /// continuing `recorded` when resuming.
+    private func execute(_ prepared: Prepared, ledger: RunLedger?, recorded: RecordedRun?, started: Date) throws -> RunReport {
+        do {
+            let report = try stagesAndScores(prepared, ledger: ledger, recorded: recorded, started: started)
+            let wasCancelled = lock.withLock { cancelled }
+            try ledger?.finishRun(wasCancelled ? .cancelled : .done, sessionSeconds: Date().timeIntervalSince(started))
+            return report
+        } catch {
+            do {
+                try ledger?.finishRun(lock.withLock { cancelled } ? .cancelled : .failed, error: "\(error)", sessionSeconds: Date().timeIntervalSince(started))
+            } catch let ledgerError {
+                logger.error("the run ledger could not record the failure: \(ledgerError)")
+            }
+            throw error
+        }
+    }
+
+    private func stagesAndScores(_ prepared: Prepared, ledger: RunLedger?, recorded: RecordedRun?, started: Date) throws -> RunReport {
         let splits = prepared.splits
         let evaluator = prepared.evaluator
         var hostCalls = 0
         func scores(_ prompt: PromptArtifact) throws -> SplitScores {
-            func on(_ split: [LabeledExample]) throws -> Double {
+            func on(_ split: [LabeledExample], named name: String) throws -> Double {
                 hostCalls += split.count
-                return try evaluator.evaluate([prompt], on: split.enumerated().map { (index: $0, example: $1) }, details: false)[0].score
+                let examples = split.enumerated().map { (index: $0, example: $1) }
+                guard let ledger else { return try evaluator.evaluate([prompt], on: examples, details: false)[0].score }
+                return try BackendCallRecord.measure(
+                    backend: prepared.backend, stage: nil, op: "evaluate", requestHash: BackendCallRecord.hash([name, "all", prompt.text]),
+                    items: split.count, record: { call in
+                        do { try ledger.record(call) } catch { logger.error("the run ledger could not record a host scoring: \(error)") }
+                    }) {
+                    try evaluator.evaluate([prompt], on: examples, details: false)[0].score
+                }
             }
-            return SplitScores(train: try on(splits.train), dev: try on(splits.dev), test: try on(splits.test))
+            return SplitScores(train: try on(splits.train, named: "train"), dev: try on(splits.dev, named: "dev"), test: try on(splits.test, named: "test"))
         }
         let baselinePrompt = PromptArtifact(text: config.task.prompt)
-        logger.info("scoring the baseline prompt \"\(baselinePrompt.text)\" on train, dev and test")
-        let baseline = try scores(baselinePrompt)
+        let baseline: SplitScores
+        if let recordedBaseline = recorded?.baseline, recordedBaseline.prompt.text == baselinePrompt.text {
+            logger.info("baseline scores taken from the ledger")
+            baseline = recordedBaseline.scores
+            hostCalls += splits.train.count + splits.dev.count + splits.test.count
+        } else {
+            logger.info("scoring the baseline prompt \"\(baselinePrompt.text)\" on train, dev and test")
+            baseline = try scores(baselinePrompt)
+            try ledger?.recordScores("baseline", prompt: baselinePrompt, scores: baseline)
+        }
         let task = TaskDescription(
             template: config.task.template, labels: config.task.labels, metric: config.task.metric,
             train: splits.train.enumerated().map { TaskExample(index: $0, input: $1.input, label: evaluator.index(ofLabel: $1.label)!) },
@@ -129,13 +252,22 @@ public final class PipelineRunner: @unchecked Sendable {
         var seed = baselinePrompt
         var stageReports: [StageReport] = []
         for (i, optimizer) in prepared.optimizers.enumerated() {
+            let previous = recorded.flatMap { i < $0.stages.count ? $0.stages[i] : nil }
+            if let previous, previous.status == .done, let report = previous.report {
+                logger.info("stage \(i + 1)/\(prepared.optimizers.count): \(optimizer.id) already done; its best prompt \"\(report.bestPrompt.text)\" seeds the next stage")
+                stageReports.append(report)
+                seed = report.bestPrompt
+                continue
+            }
             let stageStart = Date()
             let budget = i < config.stages.count ? config.stages[i].budgetCalls : nil
             let context = StageContext(
                 stageIndex: i, pluginID: optimizer.id, train: splits.train, dev: splits.dev,
                 evaluator: evaluator, backend: prepared.backend, budgetCalls: budget,
                 checkpointFile: outputDirectory.map { "\($0)/checkpoints/stage-\(i).json" },
-                logger: logger, onProgress: onProgress)
+                logger: logger, onProgress: onProgress, ledger: ledger,
+                usedCalls: previous?.usedCalls ?? 0, evaluatedPrompts: previous?.evaluatedPrompts ?? 0,
+                checkpoint: try previous.flatMap { _ in try ledger?.checkpoint(stage: i) })
             let alreadyCancelled = lock.withLock { () -> Bool in
                 activeContext = context
                 return cancelled
@@ -144,26 +276,50 @@ public final class PipelineRunner: @unchecked Sendable {
                 logger.warning("cancelled: skipping stage \(i + 1) (\(optimizer.id)) and any after it")
                 break
             }
-            logger.info("stage \(i + 1)/\(prepared.optimizers.count): \(optimizer.id), budget \(budget.map(String.init) ?? "unlimited") calls")
+            if let previous, previous.attempts > 0 {
+                logger.info("stage \(i + 1)/\(prepared.optimizers.count): \(optimizer.id) resumed (\(previous.status.rawValue) before) with \(previous.usedCalls) of its budget of \(budget.map(String.init) ?? "unlimited") calls used")
+            } else {
+                logger.info("stage \(i + 1)/\(prepared.optimizers.count): \(optimizer.id), budget \(budget.map(String.init) ?? "unlimited") calls")
+            }
+            try ledger?.stageStarted(i, seed: seed)
             let request = RunRequest(
                 stageIndex: i, seedPrompt: seed, task: task, budget: context.budget,
                 seed: config.seed &+ UInt64(i) &* 0x9E37_79B9)
-            let result = try optimizer.optimize(request, context: context)
-            lock.withLock { activeContext = nil }
-            stageReports.append(StageReport(
+            let wallBefore = previous?.wallSeconds ?? 0
+            let result: RunResult
+            do {
+                result = try optimizer.optimize(request, context: context)
+            } catch {
+                lock.withLock { activeContext = nil }
+                try? ledger?.stageFailed(i, error: "\(error)", usedCalls: context.usedCalls, evaluatedPrompts: context.evaluatedPrompts,
+                                        wallSeconds: wallBefore + Date().timeIntervalSince(stageStart))
+                throw error
+            }
+            let stoppedByCancel = lock.withLock { () -> Bool in
+                activeContext = nil
+                return cancelled
+            }
+            let report = StageReport(
                 plugin: optimizer.id, seedPrompt: seed, bestPrompt: result.bestPrompt, budgetCalls: budget,
                 usedCalls: context.usedCalls, evaluatedPrompts: context.evaluatedPrompts, summary: result.summary,
-                curve: result.curve, wallSeconds: Date().timeIntervalSince(stageStart)))
+                curve: result.curve, wallSeconds: wallBefore + Date().timeIntervalSince(stageStart))
+            try ledger?.stageFinished(
+                i, status: stoppedByCancel ? .cancelled : .done, result: result, usedCalls: report.usedCalls,
+                evaluatedPrompts: report.evaluatedPrompts, wallSeconds: report.wallSeconds)
+            stageReports.append(report)
             seed = result.bestPrompt
         }
         prepared.backend.suspendBudget()
         logger.info("scoring the best prompt \"\(seed.text)\" on train, dev and test")
         let best = try scores(seed)
+        try ledger?.recordScores("best", prompt: seed, scores: best)
+        var usage = prepared.backend.usage
+        if let ledger, recorded != nil { usage = usage.adding(try ledger.usage(beforeSession: ledger.session)) }
         let report = RunReport(
             name: config.name, metric: config.task.metric, baselinePrompt: baselinePrompt, bestPrompt: seed,
             baseline: baseline, best: best, splitSizes: (splits.train.count, splits.dev.count, splits.test.count),
             stages: stageReports, backendCalls: hostCalls + stageReports.reduce(0) { $0 + $1.usedCalls },
-            usage: prepared.backend.usage, wallSeconds: Date().timeIntervalSince(started), backendName: prepared.backend.name)
+            usage: usage, wallSeconds: (recorded?.wallSeconds ?? 0) + Date().timeIntervalSince(started), backendName: prepared.backend.name)
         if let outputDirectory { try write(report, to: outputDirectory) }
         return report
     }

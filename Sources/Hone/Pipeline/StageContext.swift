@@ -32,15 +32,27 @@ public final class StageContext: @unchecked Sendable {
     private let limit: Int?
     private var cancelled = false
     private var memoryCheckpoint: String?
+    private let ledger: RunLedger?
+    private var ledgerFailed = false
     /// Number of candidate prompts evaluated (per split).
     public private(set) var evaluatedPrompts = 0
 
     /// Creates a stage context.
+    ///
+    /// With a `ledger`, every evaluate request (with the candidates it scored), every direct
+    /// backend call and every checkpoint is recorded there. A resumed stage passes the calls and
+    /// evaluations its earlier attempts used (`usedCalls`, `evaluatedPrompts`), which count
+    /// against its budget, and its last recorded `checkpoint`, which `checkpoint_load` returns.
     public init(
         stageIndex: Int, pluginID: String, train: [LabeledExample], dev: [LabeledExample],
         evaluator: Evaluator, backend: Backend, budgetCalls: Int?, checkpointFile: String?,
-        logger: Logger, onProgress: @escaping @Sendable (Int, Double, String?) -> Void
+        logger: Logger, onProgress: @escaping @Sendable (Int, Double, String?) -> Void,
+        ledger: RunLedger? = nil, usedCalls: Int = 0, evaluatedPrompts: Int = 0, checkpoint: String? = nil
     ) {
+        self.ledger = ledger
+        self.used = usedCalls
+        self.evaluatedPrompts = evaluatedPrompts
+        self.memoryCheckpoint = checkpoint
         self.stageIndex = stageIndex
         self.pluginID = pluginID
         self.train = train
@@ -87,14 +99,63 @@ public final class StageContext: @unchecked Sendable {
         let examples = indices.map { (index: $0, example: split[$0]) }
         let results: [PromptScore]
         do {
-            results = try evaluator.evaluate(request.prompts, on: examples, details: request.details)
+            results = try measured(
+                op: "evaluate", items: request.prompts.count * indices.count,
+                hash: [request.split.rawValue, request.indices.map { $0.map(String.init).joined(separator: ",") } ?? "all"] + request.prompts.map(\.text),
+                candidates: { results in
+                    results.enumerated().map { (prompt: request.prompts[$0.offset], split: request.split.rawValue, score: $0.element, examples: indices.count) }
+                }, countsEvaluations: request.prompts.count
+            ) {
+                try evaluator.evaluate(request.prompts, on: examples, details: request.details)
+            }
         } catch let error as BackendError {
             throw PluginError.backend(error.message)
         } catch let error as BudgetExhaustedError {
             throw PluginError.budgetExhausted(error.description)
         }
-        lock.withLock { evaluatedPrompts += request.prompts.count }
         return EvaluateResponse(results: results, budget: budget)
+    }
+
+    /// Runs one backend call, counting `countsEvaluations` evaluated prompts when it succeeds
+    /// and, with a ledger, recording the call (and the candidates it scored) in one transaction.
+    private func measured<R>(
+        op: String, items: Int, hash: @autoclosure () -> [String],
+        candidates: (R) -> [(prompt: PromptArtifact, split: String, score: PromptScore, examples: Int)] = { _ in [] },
+        countsEvaluations: Int = 0, _ body: () throws -> R
+    ) throws -> R {
+        guard let ledger else {
+            let result = try body()
+            if countsEvaluations > 0 { lock.withLock { evaluatedPrompts += countsEvaluations } }
+            return result
+        }
+        var scored: R?
+        return try BackendCallRecord.measure(
+            backend: backend, stage: stageIndex, op: op, requestHash: BackendCallRecord.hash(hash()), items: items,
+            record: { call in
+                let counts = lock.withLock { () -> (Int, Int) in
+                    if scored != nil { evaluatedPrompts += countsEvaluations }
+                    return (used, evaluatedPrompts)
+                }
+                do {
+                    try ledger.record(call, candidates: scored.map(candidates) ?? [], stageUsage: (counts.0, counts.1))
+                } catch {
+                    reportLedgerFailure(error)
+                }
+            }
+        ) {
+            let result = try body()
+            scored = result
+            return result
+        }
+    }
+
+    /// Logs the first ledger write that fails; the run goes on without a complete ledger.
+    private func reportLedgerFailure(_ error: Error) {
+        let first = lock.withLock { () -> Bool in
+            defer { ledgerFailed = true }
+            return !ledgerFailed
+        }
+        if first { logger.error("the run ledger could not be written (\(error)); this stage will not be resumable from it") }
     }
 
     /// Handles a direct backend call (`embed`, `score`, `generate`), counting one call per item.
@@ -110,7 +171,9 @@ public final class StageContext: @unchecked Sendable {
                 }
                 let role = EmbeddingRole(rawValue: request["role"]?.stringValue ?? "passage") ?? .passage
                 try charge(texts.count)
-                let vectors = try backend.embed(texts, role: role)
+                let vectors = try measured(op: "embed", items: texts.count, hash: ["embed", role.rawValue] + texts) {
+                    try backend.embed(texts, role: role)
+                }
                 return ["embeddings": .array(vectors.map { .array($0.map { .number(Double($0)) }) })]
             case "score":
                 guard let raw = request["items"]?.arrayValue else {
@@ -123,7 +186,8 @@ public final class StageContext: @unchecked Sendable {
                     return ScoreItem(context: context, candidates: candidates)
                 }
                 try charge(items.count)
-                return ["scores": .array(try backend.score(items).map { .array($0.map { .number($0) }) })]
+                let scores = try measured(op: "score", items: items.count, hash: ["score", request.serialized()]) { try backend.score(items) }
+                return ["scores": .array(scores.map { .array($0.map { .number($0) }) })]
             case "generate":
                 guard let raw = request["requests"]?.arrayValue else {
                     throw PluginError.invalidArgument("generate needs \"requests\": [{\"prompt\": ...}]")
@@ -136,7 +200,8 @@ public final class StageContext: @unchecked Sendable {
                         sampleIndex: r["sample_index"]?.intValue ?? 0)
                 }
                 try charge(requests.count)
-                return ["texts": .array(try backend.generate(requests).map { .string($0) })]
+                let texts = try measured(op: "generate", items: requests.count, hash: ["generate", request.serialized()]) { try backend.generate(requests) }
+                return ["texts": .array(texts.map { .string($0) })]
             default:
                 throw PluginError.unsupported("unknown backend op \"\(op)\"; expected \"embed\", \"score\" or \"generate\"")
             }
@@ -147,16 +212,19 @@ public final class StageContext: @unchecked Sendable {
         }
     }
 
-    /// Stores the plugin's checkpoint (atomically, when a file is configured).
+    /// Stores the plugin's checkpoint: in memory, in the ledger when there is one, and
+    /// (atomically) in the checkpoint file when one is configured.
     public func saveCheckpoint(_ json: String) throws {
         lock.withLock { memoryCheckpoint = json }
+        do { try ledger?.saveCheckpoint(stageIndex, json: json) } catch { reportLedgerFailure(error) }
         if let checkpointFile {
             try FileManager.default.createDirectory(atPath: (checkpointFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(json.utf8).write(to: URL(fileURLWithPath: checkpointFile), options: .atomic)
         }
     }
 
-    /// The last checkpoint, from memory or the checkpoint file.
+    /// The last checkpoint: from memory (which a resumed stage fills from the ledger), else
+    /// from the checkpoint file.
     public func loadCheckpoint() -> String? {
         if let m = lock.withLock({ memoryCheckpoint }) { return m }
         guard let checkpointFile, let data = FileManager.default.contents(atPath: checkpointFile) else { return nil }

@@ -1,0 +1,31 @@
+/// A run directory's ledger is missing, unreadable or does not describe a run that can be
+/// resumed or reported. The message says what is missing and what to do.
+public struct LedgerError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong and what to do.
+    public var message: String
+
+    /// Creates a ledger error.
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+
+    /// The run directory itself does not exist.
+    static func noRunDirectory(_ directory: String) -> LedgerError {
+        LedgerError("\(directory) is not a directory; give the run directory `hone run` wrote (its --out, or runs/<name>)")
+    }
+
+    /// The directory exists but holds no ledger.
+    static func noLedger(_ directory: String) -> LedgerError {
+        LedgerError("\(directory) has no run ledger (\(RunLedger.fileName) is missing); it was not written by `hone run` of this version, so it cannot be resumed or reported")
+    }
+
+    /// The ledger file exists but records no run.
+    static func noRun(_ path: String) -> LedgerError {
+        LedgerError("\(path) records no run (its run table is empty); start the run again with `hone run`")
+    }
+
+    /// The ledger was written with another schema.
+    static func schema(_ path: String, found: Int) -> LedgerError {
+        LedgerError("\(path) has ledger schema version \(found), but this hone reads version \(LedgerSchema.version); use the hone that wrote it")
+    }
+}

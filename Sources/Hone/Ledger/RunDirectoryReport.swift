@@ -1,0 +1,175 @@
+import Foundation
+import HoneSDK
+
+/// What `hone report` prints about a run directory: per stage its plugin, status, calls and
+/// best prompt; baseline and best scores on train, dev and test; each stage's top candidates
+/// by score; and backend call totals. Read from `result.json` (when the run wrote one) and the
+/// ledger; rendered as Markdown (``markdown``) or JSON (``json``).
+public struct RunDirectoryReport: Sendable {
+    /// The run directory.
+    public var directory: String
+    /// The run as its ledger records it.
+    public var run: RecordedRun
+    /// `result.json`, when present.
+    public var result: JSONValue?
+    /// Per stage, its best candidates, best first.
+    public var topCandidates: [[RecordedCandidate]]
+    /// Per stage, how many candidates it scored.
+    public var candidateCounts: [Int]
+    /// Per stage, its backend call totals.
+    public var stageCalls: [BackendCallTotals]
+    /// The host's own baseline and final scorings.
+    public var hostCalls: BackendCallTotals
+    /// Every recorded backend call.
+    public var allCalls: BackendCallTotals
+
+    /// Reads the report of the run in `directory`, with the `top` best candidates per stage.
+    /// Throws a ``LedgerError`` naming what is missing when there is no ledger.
+    public init(directory: String, top: Int = 10) throws {
+        let ledger = try RunLedger.open(directory: directory)
+        self.directory = directory
+        run = try ledger.recordedRun()
+        let resultFile = directory + "/result.json"
+        result = FileManager.default.contents(atPath: resultFile).flatMap { try? JSONValue(parsingUTF8: Array($0)) }
+        topCandidates = try run.stages.map { try ledger.topCandidates(stage: $0.index, limit: top) }
+        candidateCounts = try run.stages.map { try ledger.candidateCount(stage: $0.index) }
+        stageCalls = try run.stages.map { try ledger.callTotals(stage: .some($0.index)) }
+        hostCalls = try ledger.callTotals(stage: .some(nil))
+        allCalls = try ledger.callTotals()
+    }
+
+    /// Baseline and best scores: from the ledger, else (an older run) from `result.json`.
+    private var scores: (baseline: (prompt: String, scores: SplitScores)?, best: (prompt: String, scores: SplitScores)?) {
+        func fromResult(_ which: String, prompt: JSONValue?) -> (String, SplitScores)? {
+            guard let s = result?["scores"]?[which], let train = s["train"]?.doubleValue, let dev = s["dev"]?.doubleValue,
+                  let test = s["test"]?.doubleValue, let text = prompt?.stringValue else { return nil }
+            return (text, SplitScores(train: train, dev: dev, test: test))
+        }
+        let baseline = run.baseline.map { ($0.prompt.text, $0.scores) } ?? fromResult("baseline", prompt: result?["baseline_prompt"]?["text"])
+        let best = run.best.map { ($0.prompt.text, $0.scores) } ?? fromResult("best", prompt: result?["best_prompt_text"])
+        return (baseline.map { (prompt: $0.0, scores: $0.1) }, best.map { (prompt: $0.0, scores: $0.1) })
+    }
+
+    /// The report as Markdown.
+    public var markdown: String {
+        var lines: [String] = []
+        lines.append("# Run \(run.name)")
+        lines.append("")
+        let metric = result?["metric"]?.stringValue
+        var facts = ["- status: **\(run.status.rawValue)**" + (run.error.map { " (\(oneLine($0)))" } ?? "")]
+        facts.append("- directory: `\(directory)`")
+        facts.append("- backend: \(run.backend)" + (metric.map { "; metric: \($0)" } ?? ""))
+        facts.append("- started: \(Self.timestamp(run.started))" + (run.finished.map { "; finished: \(Self.timestamp($0))" } ?? "")
+                     + "; sessions: \(run.sessions)")
+        lines += facts
+        lines.append("")
+        lines.append("## Scores")
+        lines.append("")
+        let (baseline, best) = scores
+        if baseline == nil && best == nil {
+            lines.append("No scores yet.")
+        } else {
+            lines.append("| prompt | text | train | dev | test |")
+            lines.append("|---|---|---:|---:|---:|")
+            for (label, entry) in [("baseline", baseline), ("best", best)] {
+                guard let entry else { continue }
+                lines.append("| \(label) | \(cell(quoted(entry.prompt))) | \(Self.score(entry.scores.train)) | \(Self.score(entry.scores.dev)) | \(Self.score(entry.scores.test)) |")
+            }
+        }
+        lines.append("")
+        lines.append("## Stages")
+        lines.append("")
+        lines.append("| # | plugin | status | calls used / budget | candidates | seconds | best prompt |")
+        lines.append("|---:|---|---|---:|---:|---:|---|")
+        for stage in run.stages {
+            let budget = stage.budgetCalls.map(String.init) ?? "unlimited"
+            let bestPrompt = stage.bestPrompt.map { cell(quoted($0.text)) } ?? "—"
+            lines.append("| \(stage.index + 1) | \(stage.plugin) | \(stage.status.rawValue)\(stage.error.map { ": " + cell(oneLine($0)) } ?? "") | \(stage.usedCalls) / \(budget) | \(candidateCounts[stage.index]) | \(String(format: "%.1f", stage.wallSeconds)) | \(bestPrompt) |")
+        }
+        for stage in run.stages {
+            lines.append("")
+            let top = topCandidates[stage.index]
+            lines.append("### Stage \(stage.index + 1) (\(stage.plugin)): top \(top.count) of \(candidateCounts[stage.index]) candidates by score")
+            lines.append("")
+            if top.isEmpty {
+                lines.append("No candidates scored.")
+                continue
+            }
+            lines.append("| rank | score | split | examples | failed | prompt |")
+            lines.append("|---:|---:|---|---:|---:|---|")
+            for (rank, c) in top.enumerated() {
+                lines.append("| \(rank + 1) | \(Self.score(c.score)) | \(c.split) | \(c.examples) | \(c.failed) | \(cell(quoted(c.promptText))) |")
+            }
+        }
+        lines.append("")
+        lines.append("## Backend calls")
+        lines.append("")
+        lines.append("| who | calls | cached calls | uncached calls | failures | items | cache hits | items computed | model calls | mean latency (ms) | tokens in / out | cost (USD) |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        var rows: [(String, BackendCallTotals)] = run.stages.map { ("stage \($0.index + 1)", stageCalls[$0.index]) }
+        rows.append(("host scoring", hostCalls))
+        rows.append(("**total**", allCalls))
+        for (who, t) in rows {
+            lines.append("| \(who) | \(t.calls) | \(t.cachedCalls) | \(t.calls - t.cachedCalls) | \(t.failures) | \(t.items) | \(t.cacheHits) | \(t.itemsComputed) | \(t.modelCalls) | \(String(format: "%.1f", t.meanLatencySeconds * 1000)) | \(t.promptTokens) / \(t.completionTokens) | \(String(format: "%.4f", t.costUSD)) |")
+        }
+        lines.append("")
+        lines.append("A call is one evaluate request, one direct backend call or one host scoring of a split; a cached call had every item answered by the cache.")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The report as JSON: `run`, `scores`, `stages` (each with `top_candidates`) and `backend_calls`.
+    public var json: JSONValue {
+        let (baseline, best) = scores
+        func scoresJSON(_ entry: (prompt: String, scores: SplitScores)?) -> JSONValue {
+            guard let entry else { return .null }
+            return ["prompt": .string(entry.prompt), "train": .number(entry.scores.train), "dev": .number(entry.scores.dev), "test": .number(entry.scores.test)]
+        }
+        var runObject: [String: JSONValue] = [
+            "name": .string(run.name), "status": .string(run.status.rawValue), "backend": .string(run.backend),
+            "directory": .string(directory), "sessions": .number(Double(run.sessions)),
+            "started": .string(Self.timestamp(run.started)), "wall_seconds": .number(run.wallSeconds),
+        ]
+        runObject["finished"] = run.finished.map { .string(Self.timestamp($0)) } ?? .null
+        runObject["error"] = run.error.map { .string($0) } ?? .null
+        runObject["metric"] = result?["metric"] ?? .null
+        let stages: [JSONValue] = run.stages.map { stage in
+            var o: [String: JSONValue] = [
+                "index": .number(Double(stage.index)), "plugin": .string(stage.plugin), "status": .string(stage.status.rawValue),
+                "used_calls": .number(Double(stage.usedCalls)), "evaluated_prompts": .number(Double(stage.evaluatedPrompts)),
+                "attempts": .number(Double(stage.attempts)), "candidates": .number(Double(candidateCounts[stage.index])),
+                "wall_seconds": .number(stage.wallSeconds), "backend_calls": stageCalls[stage.index].json,
+                "top_candidates": .array(topCandidates[stage.index].map {
+                    ["prompt": .string($0.promptText), "split": .string($0.split), "score": .number($0.score),
+                     "examples": .number(Double($0.examples)), "failed": .number(Double($0.failed))]
+                }),
+            ]
+            o["budget_calls"] = stage.budgetCalls.map { .number(Double($0)) } ?? .null
+            o["best_prompt"] = stage.bestPrompt.map { .string($0.text) } ?? .null
+            o["error"] = stage.error.map { .string($0) } ?? .null
+            return .object(o)
+        }
+        return [
+            "run": .object(runObject),
+            "scores": ["baseline": scoresJSON(baseline), "best": scoresJSON(best)],
+            "stages": .array(stages),
+            "backend_calls": ["total": allCalls.json, "host_scoring": hostCalls.json],
+        ]
+    }
+
+    private static func score(_ x: Double) -> String { String(format: "%.4f", x) }
+
+    private static func timestamp(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: date)
+    }
+
+    private func quoted(_ text: String) -> String { "\"" + text + "\"" }
+
+    private func oneLine(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: " ") }
+
+    /// Text safe in a Markdown table cell.
+    private func cell(_ text: String) -> String {
+        oneLine(text).replacingOccurrences(of: "|", with: "\\|")
+    }
+}

@@ -1,0 +1,285 @@
+import Foundation
+import HoneSDK
+
+/// The SQLite ledger of one run, `<run dir>/ledger.sqlite`: the run (its config as given,
+/// times, status), its stages, every candidate prompt a stage scored, every backend call, the
+/// baseline and best scores, and each stage's last checkpoint. `hone resume` continues a run
+/// from it and `hone report` reads it; the tables are described in docs/runs.md.
+///
+/// Writes are cheap: WAL mode with `synchronous=NORMAL` (no fsync per commit), prepared
+/// statements, and one transaction per evaluate request or backend call. A write that fails is
+/// logged by the caller and never fails the run.
+///
+/// > Warning: a ledger records; it is not a lock. Two processes running into the same run
+/// > directory at once write one ledger between them.
+public final class RunLedger: @unchecked Sendable {
+    /// The ledger's file name inside a run directory.
+    public static let fileName = "ledger.sqlite"
+
+    /// The ledger file.
+    public var path: String { database.path }
+    /// The current session: 1 for `hone run`, one more for each `hone resume`.
+    public private(set) var session = 1
+
+    let database: SQLiteDatabase
+    private let insertCall: SQLiteDatabase.Statement
+    private let insertCandidate: SQLiteDatabase.Statement
+    private let updateStageUsage: SQLiteDatabase.Statement
+
+    private init(path: String, create: Bool) throws {
+        let db = try SQLiteDatabase(path: path, purpose: "run ledger")
+        let statement = try db.prepare("PRAGMA user_version")
+        let version = try db.locked { () -> Int in
+            defer { statement.reset() }
+            return try statement.step() ? statement.int(0) : 0
+        }
+        if create || version == 0 {
+            try db.transaction {
+                try db.execute(LedgerSchema.create)
+                try db.execute("PRAGMA user_version = \(LedgerSchema.version)")
+            }
+        } else if version != LedgerSchema.version {
+            throw LedgerError.schema(path, found: version)
+        }
+        database = db
+        insertCall = try database.prepare("""
+            INSERT INTO backend_calls (session, stage, op, request_hash, items, cache_hits, items_computed, model_calls,
+                prompt_tokens, completion_tokens, cost_usd, retries, latency_seconds, error, time)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertCandidate = try database.prepare("""
+            INSERT INTO candidates (stage, call, prompt_text, prompt_data_json, split, score, examples, failed, time)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        updateStageUsage = try database.prepare("UPDATE stages SET used_calls = ?, evaluated_prompts = ? WHERE stage = ?")
+    }
+
+    /// Creates a fresh ledger in `directory` (created if missing), replacing any earlier one:
+    /// a new `hone run` into a run directory starts a new record, as it writes a new result.
+    public static func create(in directory: String) throws -> RunLedger {
+        let path = directory + "/" + fileName
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.removeItem(atPath: path + suffix)
+        }
+        return try RunLedger(path: path, create: true)
+    }
+
+    /// Opens the ledger of the run in `directory`; throws a ``LedgerError`` naming what is
+    /// missing when the directory or its ledger does not exist, or the ledger records no run.
+    public static func open(directory: String) throws -> RunLedger {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw LedgerError.noRunDirectory(directory)
+        }
+        let path = directory + "/" + fileName
+        guard FileManager.default.fileExists(atPath: path) else { throw LedgerError.noLedger(directory) }
+        let ledger = try RunLedger(path: path, create: false)
+        let statement = try ledger.database.prepare("SELECT sessions FROM run WHERE id = 1")
+        guard let sessions = try ledger.database.locked({ try statement.step() ? statement.int(0) : nil }) else {
+            throw LedgerError.noRun(path)
+        }
+        ledger.session = sessions
+        return ledger
+    }
+
+    // MARK: - The run
+
+    /// Records the start of a run: its config as given, and every stage as pending.
+    func startRun(
+        name: String, configJSON: String?, baseDirectory: String, pluginPaths: [String], persistentCache: Bool,
+        backend: String, stages: [(plugin: String, budgetCalls: Int?)]
+    ) throws {
+        let now = Date().timeIntervalSince1970
+        try database.transaction {
+            let run = try database.prepare("""
+                INSERT INTO run (id, name, config_json, base_directory, plugin_paths_json, persistent_cache, backend, status, sessions, started)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                """)
+            run.bind(1, text: name)
+            run.bind(2, text: configJSON)
+            run.bind(3, text: baseDirectory)
+            run.bind(4, text: JSONValue.array(pluginPaths.map { .string($0) }).serialized())
+            run.bind(5, int: persistentCache ? 1 : 0)
+            run.bind(6, text: backend)
+            run.bind(7, text: RunStatus.running.rawValue)
+            run.bind(8, double: now)
+            _ = try run.step()
+            let stage = try database.prepare("INSERT INTO stages (stage, plugin, status, budget_calls) VALUES (?, ?, ?, ?)")
+            for (i, s) in stages.enumerated() {
+                stage.reset()
+                stage.bind(1, int: i)
+                stage.bind(2, text: s.plugin)
+                stage.bind(3, text: StageStatus.pending.rawValue)
+                stage.bind(4, int: s.budgetCalls)
+                _ = try stage.step()
+            }
+        }
+        session = 1
+    }
+
+    /// Starts another session of a recorded run (`hone resume`): the run is running again.
+    func beginSession(backend: String) throws {
+        try database.transaction {
+            let s = try database.prepare("UPDATE run SET sessions = sessions + 1, status = ?, error = NULL, finished = NULL, backend = ? WHERE id = 1")
+            s.bind(1, text: RunStatus.running.rawValue)
+            s.bind(2, text: backend)
+            _ = try s.step()
+        }
+        session += 1
+    }
+
+    /// Records how the run ended and adds this session's seconds.
+    func finishRun(_ status: RunStatus, error: String? = nil, sessionSeconds: Double) throws {
+        try database.transaction {
+            let s = try database.prepare("UPDATE run SET status = ?, error = ?, finished = ?, wall_seconds = wall_seconds + ? WHERE id = 1")
+            s.bind(1, text: status.rawValue)
+            s.bind(2, text: error)
+            s.bind(3, double: Date().timeIntervalSince1970)
+            s.bind(4, double: sessionSeconds)
+            _ = try s.step()
+        }
+    }
+
+    /// Records the scores of the baseline ("baseline") or final ("best") prompt.
+    func recordScores(_ which: String, prompt: PromptArtifact, scores: SplitScores) throws {
+        try database.transaction {
+            let s = try database.prepare("INSERT OR REPLACE INTO scores (which, prompt_text, prompt_json, train, dev, test, time) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            s.bind(1, text: which)
+            s.bind(2, text: prompt.text)
+            s.bind(3, text: try Wire.encode(prompt))
+            s.bind(4, double: scores.train)
+            s.bind(5, double: scores.dev)
+            s.bind(6, double: scores.test)
+            s.bind(7, double: Date().timeIntervalSince1970)
+            _ = try s.step()
+        }
+    }
+
+    // MARK: - Stages
+
+    /// Records that stage `index` (re)started from `seed`.
+    func stageStarted(_ index: Int, seed: PromptArtifact) throws {
+        try database.transaction {
+            let s = try database.prepare("""
+                UPDATE stages SET status = ?, attempts = attempts + 1, seed_prompt_json = ?, error = NULL,
+                    started = COALESCE(started, ?), finished = NULL WHERE stage = ?
+                """)
+            s.bind(1, text: StageStatus.running.rawValue)
+            s.bind(2, text: try Wire.encode(seed))
+            s.bind(3, double: Date().timeIntervalSince1970)
+            s.bind(4, int: index)
+            _ = try s.step()
+        }
+    }
+
+    /// Records a stage that returned (done, or cancelled with its best prompt so far).
+    func stageFinished(_ index: Int, status: StageStatus, result: RunResult, usedCalls: Int, evaluatedPrompts: Int, wallSeconds: Double) throws {
+        try database.transaction {
+            let s = try database.prepare("""
+                UPDATE stages SET status = ?, used_calls = ?, evaluated_prompts = ?, best_prompt_text = ?, best_prompt_json = ?,
+                    summary_json = ?, curve_json = ?, finished = ?, wall_seconds = ? WHERE stage = ?
+                """)
+            s.bind(1, text: status.rawValue)
+            s.bind(2, int: usedCalls)
+            s.bind(3, int: evaluatedPrompts)
+            s.bind(4, text: result.bestPrompt.text)
+            s.bind(5, text: try Wire.encode(result.bestPrompt))
+            s.bind(6, text: result.summary?.serialized())
+            s.bind(7, text: result.curve.map { JSONValue.array($0).serialized() })
+            s.bind(8, double: Date().timeIntervalSince1970)
+            s.bind(9, double: wallSeconds)
+            s.bind(10, int: index)
+            _ = try s.step()
+        }
+    }
+
+    /// Records a stage whose plugin failed.
+    func stageFailed(_ index: Int, error: String, usedCalls: Int, evaluatedPrompts: Int, wallSeconds: Double) throws {
+        try database.transaction {
+            let s = try database.prepare("""
+                UPDATE stages SET status = ?, error = ?, used_calls = ?, evaluated_prompts = ?, finished = ?, wall_seconds = ? WHERE stage = ?
+                """)
+            s.bind(1, text: StageStatus.failed.rawValue)
+            s.bind(2, text: error)
+            s.bind(3, int: usedCalls)
+            s.bind(4, int: evaluatedPrompts)
+            s.bind(5, double: Date().timeIntervalSince1970)
+            s.bind(6, double: wallSeconds)
+            s.bind(7, int: index)
+            _ = try s.step()
+        }
+    }
+
+    /// Stores stage `index`'s checkpoint, replacing the previous one.
+    func saveCheckpoint(_ index: Int, json: String) throws {
+        try database.transaction {
+            let s = try database.prepare("""
+                INSERT INTO checkpoints (stage, json, saves, time) VALUES (?, ?, 1, ?)
+                ON CONFLICT (stage) DO UPDATE SET json = excluded.json, saves = saves + 1, time = excluded.time
+                """)
+            s.bind(1, int: index)
+            s.bind(2, text: json)
+            s.bind(3, double: Date().timeIntervalSince1970)
+            _ = try s.step()
+        }
+    }
+
+    // MARK: - Calls and candidates
+
+    /// Records one backend call and, for an evaluate request, the candidates it scored, with
+    /// the stage's running counts, all in one transaction.
+    func record(
+        _ call: BackendCallRecord, candidates: [(prompt: PromptArtifact, split: String, score: PromptScore, examples: Int)] = [],
+        stageUsage: (usedCalls: Int, evaluatedPrompts: Int)? = nil
+    ) throws {
+        let now = Date().timeIntervalSince1970
+        try database.transaction {
+            let c = insertCall
+            c.reset()
+            c.bind(1, int: session)
+            c.bind(2, int: call.stage)
+            c.bind(3, text: call.op)
+            c.bind(4, text: call.requestHash)
+            c.bind(5, int: call.items)
+            c.bind(6, int: call.usage.cacheHits)
+            c.bind(7, int: call.usage.itemsComputed)
+            c.bind(8, int: call.usage.modelCalls)
+            c.bind(9, int: call.usage.promptTokens)
+            c.bind(10, int: call.usage.completionTokens)
+            c.bind(11, double: call.usage.costUSD)
+            c.bind(12, int: call.usage.retries)
+            c.bind(13, double: call.latencySeconds)
+            c.bind(14, text: call.error)
+            c.bind(15, double: now)
+            _ = try c.step()
+            c.reset()
+            let callID = database.lastInsertRowID
+            if let stage = call.stage {
+                let k = insertCandidate
+                for candidate in candidates {
+                    k.reset()
+                    k.bind(1, int: stage)
+                    k.bind(2, int: callID)
+                    k.bind(3, text: candidate.prompt.text)
+                    k.bind(4, text: candidate.prompt.data.map { $0.serialized() })
+                    k.bind(5, text: candidate.split)
+                    k.bind(6, double: candidate.score.score)
+                    k.bind(7, int: candidate.examples)
+                    k.bind(8, int: candidate.score.failed ?? 0)
+                    k.bind(9, double: now)
+                    _ = try k.step()
+                }
+                k.reset()
+                if let stageUsage {
+                    let u = updateStageUsage
+                    u.reset()
+                    u.bind(1, int: stageUsage.usedCalls)
+                    u.bind(2, int: stageUsage.evaluatedPrompts)
+                    u.bind(3, int: stage)
+                    _ = try u.step()
+                    u.reset()
+                }
+            }
+        }
+    }
+}
