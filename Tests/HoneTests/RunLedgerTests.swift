@@ -140,6 +140,26 @@ final class RunLedgerTests: XCTestCase {
                        "both sessions' candidates are in the ledger")
     }
 
+    func testAStageCancelledWithItsBudgetSpentIsNotRunAgain() throws {
+        let stage: JSONValue = ["plugin": "org.hone.random-search", "config": ["candidates_per_round": 4, "rounds": 100, "dev_top_k": 2], "budget": ["calls": 40]]
+        let dir = try TestEnvironment.temporaryDirectory("ledger-spent")
+        let first = try makeRun(in: dir, stages: [stage])
+        // Call 4 is the one round (32 calls), call 5 the dev re-ranking (8): Ctrl-C during the last call.
+        first.backend.onScore = { [unowned runner = first.runner] call in if call == 5 { runner.cancel() } }
+        let cancelled = try first.runner.run(first.prepared)
+        XCTAssertEqual(cancelled.stages[0].usedCalls, 40)
+        XCTAssertEqual(try RunLedger.open(directory: dir + "/run").recordedRun().stages[0].status, .cancelled)
+
+        let second = try makeRun(in: dir, stages: [stage])
+        let resumed = try second.runner.resume(second.prepared)
+        XCTAssertEqual(resumed.bestPrompt, cancelled.bestPrompt, "the best prompt so far stands")
+        XCTAssertEqual(second.backend.usage.itemsComputed, 8 + 4 + 5, "only the final scoring")
+        let recorded = try RunLedger.open(directory: dir + "/run").recordedRun()
+        XCTAssertEqual(recorded.stages[0].status, .done)
+        XCTAssertEqual(recorded.stages[0].attempts, 1)
+        XCTAssertEqual(recorded.status, .done)
+    }
+
     func testResumingAFinishedRunDoesNothing() throws {
         let dir = try TestEnvironment.temporaryDirectory("ledger-finished")
         let first = try makeRun(in: dir)

@@ -7,6 +7,7 @@ public struct LedgerError: Error, CustomStringConvertible, Sendable {
     /// Creates a ledger error.
     public init(_ message: String) { self.message = message }
 
+    /// The message.
     public var description: String { message }
 
     /// The run directory itself does not exist.

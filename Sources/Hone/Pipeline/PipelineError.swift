@@ -6,5 +6,6 @@ public struct PipelineError: Error, CustomStringConvertible, Sendable {
     /// Creates a pipeline error.
     public init(_ message: String) { self.message = message }
 
+    /// The message.
     public var description: String { message }
 }

@@ -163,8 +163,8 @@ public final class PipelineRunner: @unchecked Sendable {
         return try execute(prepared, ledger: ledger, recorded: nil, started: started)
     }
 
-    /// Whether the run recorded in the output directory's ledger already finished (then
-    /// ``resume()`` has nothing to do). Throws a ``LedgerError`` when there is no ledger.
+    /// The run recorded in the output directory's ledger (status `done`: ``resume()`` has
+    /// nothing to do). Throws a ``LedgerError`` naming what is missing when there is no ledger.
     public func recordedRun() throws -> RecordedRun {
         guard let outputDirectory else { throw LedgerError("no run directory: give the runner an output directory to resume") }
         return try RunLedger.open(directory: outputDirectory).recordedRun()
@@ -253,14 +253,19 @@ public final class PipelineRunner: @unchecked Sendable {
         var stageReports: [StageReport] = []
         for (i, optimizer) in prepared.optimizers.enumerated() {
             let previous = recorded.flatMap { i < $0.stages.count ? $0.stages[i] : nil }
-            if let previous, previous.status == .done, let report = previous.report {
+            let budget = i < config.stages.count ? config.stages[i].budgetCalls : nil
+            // A stage stopped by Ctrl-C after spending its whole budget has nothing left to do:
+            // running it again could only return its seed, so its best prompt so far stands.
+            let spent = previous.map { p in p.status == .cancelled && budget.map { p.usedCalls >= $0 } == true } ?? false
+            if let previous, previous.status == .done || spent, let report = previous.report {
+                if spent { try ledger?.stageFinished(i, status: .done, result: RunResult(bestPrompt: report.bestPrompt, summary: report.summary, curve: report.curve),
+                                                     usedCalls: report.usedCalls, evaluatedPrompts: report.evaluatedPrompts, wallSeconds: report.wallSeconds) }
                 logger.info("stage \(i + 1)/\(prepared.optimizers.count): \(optimizer.id) already done; its best prompt \"\(report.bestPrompt.text)\" seeds the next stage")
                 stageReports.append(report)
                 seed = report.bestPrompt
                 continue
             }
             let stageStart = Date()
-            let budget = i < config.stages.count ? config.stages[i].budgetCalls : nil
             let context = StageContext(
                 stageIndex: i, pluginID: optimizer.id, train: splits.train, dev: splits.dev,
                 evaluator: evaluator, backend: prepared.backend, budgetCalls: budget,

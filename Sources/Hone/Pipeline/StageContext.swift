@@ -13,8 +13,9 @@ public final class StageContext: @unchecked Sendable {
     public let stageIndex: Int
     /// The plugin id, for messages.
     public let pluginID: String
-    /// Train and dev examples.
+    /// Train examples.
     public let train: [LabeledExample]
+    /// Dev examples.
     public let dev: [LabeledExample]
     /// The evaluator.
     public let evaluator: Evaluator
