@@ -7,8 +7,8 @@ import HoneSDK
 /// from it and `hone report` reads it; the tables are described in docs/runs.md.
 ///
 /// Writes are cheap: WAL mode with `synchronous=NORMAL` (no fsync per commit), prepared
-/// statements, and one transaction per evaluate request or backend call. A write that fails is
-/// logged by the caller and never fails the run.
+/// statements, and one transaction per evaluate request or backend call. Once the run has
+/// started, a write that fails is logged by the caller and never fails the run.
 ///
 /// > Warning: a ledger records; it is not a lock. Two processes running into the same run
 /// > directory at once write one ledger between them.

@@ -199,19 +199,24 @@ public final class PipelineRunner: @unchecked Sendable {
     /// The run itself: baseline, stages, final scoring, result files; recorded in `ledger`,
     /// continuing `recorded` when resuming.
     private func execute(_ prepared: Prepared, ledger: RunLedger?, recorded: RecordedRun?, started: Date) throws -> RunReport {
+        let report: RunReport
         do {
-            let report = try stagesAndScores(prepared, ledger: ledger, recorded: recorded, started: started)
-            let wasCancelled = lock.withLock { cancelled }
-            try ledger?.finishRun(wasCancelled ? .cancelled : .done, sessionSeconds: Date().timeIntervalSince(started))
-            return report
+            report = try stagesAndScores(prepared, ledger: ledger, recorded: recorded, started: started)
         } catch {
-            do {
-                try ledger?.finishRun(lock.withLock { cancelled } ? .cancelled : .failed, error: "\(error)", sessionSeconds: Date().timeIntervalSince(started))
-            } catch let ledgerError {
-                logger.error("the run ledger could not record the failure: \(ledgerError)")
-            }
+            let status: RunStatus = lock.withLock { cancelled } ? .cancelled : .failed
+            note(ledger) { try $0.finishRun(status, error: "\(error)", sessionSeconds: Date().timeIntervalSince(started)) }
             throw error
         }
+        let wasCancelled = lock.withLock { cancelled }
+        note(ledger) { try $0.finishRun(wasCancelled ? .cancelled : .done, sessionSeconds: Date().timeIntervalSince(started)) }
+        return report
+    }
+
+    /// Writes to the ledger, if there is one; a failed write is logged and the run goes on
+    /// (it may then not be resumable from the ledger).
+    private func note(_ ledger: RunLedger?, _ write: (RunLedger) throws -> Void) {
+        guard let ledger else { return }
+        do { try write(ledger) } catch { logger.error("the run ledger could not be written: \(error)") }
     }
 
     private func stagesAndScores(_ prepared: Prepared, ledger: RunLedger?, recorded: RecordedRun?, started: Date) throws -> RunReport {
@@ -242,7 +247,7 @@ public final class PipelineRunner: @unchecked Sendable {
         } else {
             logger.info("scoring the baseline prompt \"\(baselinePrompt.text)\" on train, dev and test")
             baseline = try scores(baselinePrompt)
-            try ledger?.recordScores("baseline", prompt: baselinePrompt, scores: baseline)
+            note(ledger) { try $0.recordScores("baseline", prompt: baselinePrompt, scores: baseline) }
         }
         let task = TaskDescription(
             template: config.task.template, labels: config.task.labels, metric: config.task.metric,
@@ -258,8 +263,12 @@ public final class PipelineRunner: @unchecked Sendable {
             // running it again could only return its seed, so its best prompt so far stands.
             let spent = previous.map { p in p.status == .cancelled && budget.map { p.usedCalls >= $0 } == true } ?? false
             if let previous, previous.status == .done || spent, let report = previous.report {
-                if spent { try ledger?.stageFinished(i, status: .done, result: RunResult(bestPrompt: report.bestPrompt, summary: report.summary, curve: report.curve),
-                                                     usedCalls: report.usedCalls, evaluatedPrompts: report.evaluatedPrompts, wallSeconds: report.wallSeconds) }
+                if spent {
+                    note(ledger) {
+                        try $0.stageFinished(i, status: .done, result: RunResult(bestPrompt: report.bestPrompt, summary: report.summary, curve: report.curve),
+                                             usedCalls: report.usedCalls, evaluatedPrompts: report.evaluatedPrompts, wallSeconds: report.wallSeconds)
+                    }
+                }
                 logger.info("stage \(i + 1)/\(prepared.optimizers.count): \(optimizer.id) already done; its best prompt \"\(report.bestPrompt.text)\" seeds the next stage")
                 stageReports.append(report)
                 seed = report.bestPrompt
@@ -286,7 +295,7 @@ public final class PipelineRunner: @unchecked Sendable {
             } else {
                 logger.info("stage \(i + 1)/\(prepared.optimizers.count): \(optimizer.id), budget \(budget.map(String.init) ?? "unlimited") calls")
             }
-            try ledger?.stageStarted(i, seed: seed)
+            note(ledger) { try $0.stageStarted(i, seed: seed) }
             let request = RunRequest(
                 stageIndex: i, seedPrompt: seed, task: task, budget: context.budget,
                 seed: config.seed &+ UInt64(i) &* 0x9E37_79B9)
@@ -296,8 +305,10 @@ public final class PipelineRunner: @unchecked Sendable {
                 result = try optimizer.optimize(request, context: context)
             } catch {
                 lock.withLock { activeContext = nil }
-                try? ledger?.stageFailed(i, error: "\(error)", usedCalls: context.usedCalls, evaluatedPrompts: context.evaluatedPrompts,
-                                        wallSeconds: wallBefore + Date().timeIntervalSince(stageStart))
+                note(ledger) {
+                    try $0.stageFailed(i, error: "\(error)", usedCalls: context.usedCalls, evaluatedPrompts: context.evaluatedPrompts,
+                                       wallSeconds: wallBefore + Date().timeIntervalSince(stageStart))
+                }
                 throw error
             }
             let stoppedByCancel = lock.withLock { () -> Bool in
@@ -308,18 +319,20 @@ public final class PipelineRunner: @unchecked Sendable {
                 plugin: optimizer.id, seedPrompt: seed, bestPrompt: result.bestPrompt, budgetCalls: budget,
                 usedCalls: context.usedCalls, evaluatedPrompts: context.evaluatedPrompts, summary: result.summary,
                 curve: result.curve, wallSeconds: wallBefore + Date().timeIntervalSince(stageStart))
-            try ledger?.stageFinished(
-                i, status: stoppedByCancel ? .cancelled : .done, result: result, usedCalls: report.usedCalls,
-                evaluatedPrompts: report.evaluatedPrompts, wallSeconds: report.wallSeconds)
+            note(ledger) {
+                try $0.stageFinished(
+                    i, status: stoppedByCancel ? .cancelled : .done, result: result, usedCalls: report.usedCalls,
+                    evaluatedPrompts: report.evaluatedPrompts, wallSeconds: report.wallSeconds)
+            }
             stageReports.append(report)
             seed = result.bestPrompt
         }
         prepared.backend.suspendBudget()
         logger.info("scoring the best prompt \"\(seed.text)\" on train, dev and test")
         let best = try scores(seed)
-        try ledger?.recordScores("best", prompt: seed, scores: best)
+        note(ledger) { try $0.recordScores("best", prompt: seed, scores: best) }
         var usage = prepared.backend.usage
-        if let ledger, recorded != nil { usage = usage.adding(try ledger.usage(beforeSession: ledger.session)) }
+        if let ledger, recorded != nil { usage = usage.adding((try? ledger.usage(beforeSession: ledger.session)) ?? BackendUsage()) }
         let report = RunReport(
             name: config.name, metric: config.task.metric, baselinePrompt: baselinePrompt, bestPrompt: seed,
             baseline: baseline, best: best, splitSizes: (splits.train.count, splits.dev.count, splits.test.count),
