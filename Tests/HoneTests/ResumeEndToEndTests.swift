@@ -37,8 +37,38 @@ final class ResumeEndToEndTests: XCTestCase {
         func release() { lock.withLock { open = true } }
     }
 
-    func testAKilledRunResumesFromItsLedgerAndSpendsItsWholeBudget() throws {
-        let key = "sk-resume-SECRET-777"
+    /// A `hone run` on the fixture server, stopped while its stage's second evaluate request
+    /// is held at the gate (the first one is in the ledger).
+    private struct HeldRun {
+        var process: Process
+        var gate: Gate
+        var server: FixtureHTTPServer
+        var directory: String
+        var runDirectory: String
+        var beforeStop: RecordedRun
+        var stderr: StderrCollector
+    }
+
+    /// Collects a process's standard error as it is written.
+    private final class StderrCollector: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data = Data()
+        let pipe = Pipe()
+
+        init() {
+            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let chunk = handle.availableData
+                guard let self, !chunk.isEmpty else { return }
+                self.lock.withLock { self.data.append(chunk) }
+            }
+        }
+
+        var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+    }
+
+    private static let key = "sk-resume-SECRET-777"
+
+    private func startHeldRun(_ name: String) throws -> HeldRun {
         let data = TestEnvironment.repository + "/examples/data/sst2"
         // 2 prompts x 32 train examples x 2 candidates: the stage's first evaluate request.
         let gate = Gate(answerFirst: 128)
@@ -47,11 +77,7 @@ final class ResumeEndToEndTests: XCTestCase {
             gate.pass(request)
             return reply(request)
         }
-        defer {
-            gate.release()
-            server.stop()
-        }
-        let dir = try TestEnvironment.temporaryDirectory("resume-e2e")
+        let dir = try TestEnvironment.temporaryDirectory(name)
         // Budget 256 = 7 prompts on train (224) + the best on dev (32), however it is split.
         let config: JSONValue = [
             "name": "resume-e2e", "seed": 5,
@@ -74,28 +100,39 @@ final class ResumeEndToEndTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestEnvironment.honeExecutable)
         process.arguments = ["run", file, "--out", runDirectory, "--quiet"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["HONE_RESUME_KEY": key]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["HONE_RESUME_KEY": Self.key]) { $1 }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let stderr = StderrCollector()
+        process.standardError = stderr.pipe
         try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
         // Wait until the first evaluate request is in the ledger and the second is held.
         let deadline = Date().addingTimeInterval(60)
-        var recorded: RecordedRun?
         while Date() < deadline {
             if gate.holding > 0, let run = try? RunLedger.open(directory: runDirectory).recordedRun(), run.stages.first?.usedCalls == 64 {
-                recorded = run
-                break
+                return HeldRun(process: process, gate: gate, server: server, directory: dir, runDirectory: runDirectory, beforeStop: run, stderr: stderr)
             }
             usleep(20_000)
         }
-        let beforeKill = try XCTUnwrap(recorded, "the run never reached its stage's second request")
-        XCTAssertEqual(beforeKill.status, .running)
-        XCTAssertEqual(beforeKill.stages.first?.status, .running)
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
         gate.release()
+        server.stop()
+        throw TestFailure("the run never reached its stage's second request")
+    }
+
+    func testAKilledRunResumesFromItsLedgerAndSpendsItsWholeBudget() throws {
+        let held = try startHeldRun("resume-killed")
+        defer {
+            if held.process.isRunning { kill(held.process.processIdentifier, SIGKILL) }
+            held.gate.release()
+            held.server.stop()
+        }
+        let (dir, runDirectory, key) = (held.directory, held.runDirectory, Self.key)
+        XCTAssertEqual(held.beforeStop.status, .running)
+        XCTAssertEqual(held.beforeStop.stages.first?.status, .running)
+        kill(held.process.processIdentifier, SIGKILL)
+        held.process.waitUntilExit()
+        held.gate.release()
         XCTAssertFalse(FileManager.default.fileExists(atPath: runDirectory + "/result.json"))
 
         let environment = ["HONE_RESUME_KEY": key]
@@ -132,6 +169,36 @@ final class ResumeEndToEndTests: XCTestCase {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
             XCTAssertNil(try Data(contentsOf: URL(fileURLWithPath: path)).range(of: Data(key.utf8)), "the key is in \(name)")
         }
+    }
+
+    func testARunStoppedWithCtrlCIsRecordedCancelledAndResumeFinishesIt() throws {
+        let held = try startHeldRun("resume-interrupted")
+        defer {
+            if held.process.isRunning { kill(held.process.processIdentifier, SIGKILL) }
+            held.gate.release()
+            held.server.stop()
+        }
+        kill(held.process.processIdentifier, SIGINT)
+        // The handler announces the interruption, then cancels the stage; only then is the
+        // held request answered.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, !held.stderr.text.contains("interrupted:") { usleep(10_000) }
+        XCTAssertTrue(held.stderr.text.contains("interrupted:"), held.stderr.text)
+        usleep(100_000)
+        held.gate.release()
+        held.process.waitUntilExit()
+        XCTAssertEqual(held.process.terminationStatus, 0)
+        let cancelled = try RunLedger.open(directory: held.runDirectory).recordedRun()
+        XCTAssertEqual(cancelled.status, .cancelled)
+        XCTAssertEqual(cancelled.stages.first?.status, .cancelled)
+        XCTAssertEqual(cancelled.stages.first?.usedCalls, 128, "the held request completed; no more were made")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: held.runDirectory + "/result.json"), "Ctrl-C still writes a result")
+
+        let resumed = try TestEnvironment.run([TestEnvironment.honeExecutable, "resume", held.runDirectory], environment: ["HONE_RESUME_KEY": Self.key])
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let result = try JSONValue(parsing: String(contentsOfFile: held.runDirectory + "/result.json", encoding: .utf8))
+        XCTAssertEqual(result["stages"]?.arrayValue?.first?["used_calls"]?.intValue, 256)
+        XCTAssertEqual(try RunLedger.open(directory: held.runDirectory).recordedRun().status, .done)
     }
 
     func testResumeWithoutALedgerNamesWhatIsMissing() throws {
