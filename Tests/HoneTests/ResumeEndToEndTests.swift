@@ -149,6 +149,15 @@ final class ResumeEndToEndTests: XCTestCase {
         XCTAssertEqual(after.stages.first?.status, .done)
         XCTAssertEqual(after.stages.first?.attempts, 2)
         XCTAssertEqual(try ledger.candidates(stage: 0).reduce(0) { $0 + $1.examples }, 256)
+        // Random search has no checkpoint: the resumed stage drew its first round again, and the
+        // persistent cache answered that request (same hash as before the kill) without the model.
+        let repeated = try ledger.database.prepare("""
+            SELECT b.cached FROM backend_calls a JOIN backend_calls b ON a.request_hash = b.request_hash
+            WHERE a.session = 1 AND b.session = 2 AND a.stage = 0 AND b.stage = 0
+            """)
+        XCTAssertTrue(try repeated.step(), "the first round's request was made again")
+        XCTAssertEqual(repeated.int(0), 1, "and served from the cache")
+        XCTAssertGreaterThanOrEqual(try ledger.callTotals(stage: .some(0)).cachedCalls, 1)
 
         let again = try TestEnvironment.run([TestEnvironment.honeExecutable, "resume", runDirectory], environment: environment)
         XCTAssertEqual(again.status, 0, again.stderr)

@@ -21,6 +21,10 @@ struct BackendCallRecord {
     /// The error, if the call failed.
     var error: String?
 
+    /// Whether the cache answered the whole call: it succeeded, and the model computed
+    /// nothing for it.
+    var isCached: Bool { error == nil && usage.itemsComputed == 0 && usage.modelCalls == 0 }
+
     /// Measures `body`, recording the backend's work and any error it throws (then rethrows).
     static func measure<R>(
         backend: Backend, stage: Int?, op: String, requestHash: @autoclosure () -> String, items: Int,

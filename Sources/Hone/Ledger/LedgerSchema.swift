@@ -54,6 +54,7 @@ enum LedgerSchema {
             op TEXT NOT NULL,
             request_hash TEXT NOT NULL,
             items INTEGER NOT NULL,
+            cached INTEGER NOT NULL,
             cache_hits INTEGER NOT NULL,
             items_computed INTEGER NOT NULL,
             model_calls INTEGER NOT NULL,

@@ -91,10 +91,11 @@ public struct RunDirectoryReport: Sendable {
             let top = topCandidates[stage.index]
             lines.append("### Stage \(stage.index + 1) (\(stage.plugin)): top \(top.count) of \(candidateCounts[stage.index]) candidates by score")
             lines.append("")
-            if top.isEmpty {
+            if candidateCounts[stage.index] == 0 {
                 lines.append("No candidates scored.")
                 continue
             }
+            if top.isEmpty { continue }
             lines.append("| rank | score | split | examples | failed | prompt |")
             lines.append("|---:|---:|---|---:|---:|---|")
             for (rank, c) in top.enumerated() {

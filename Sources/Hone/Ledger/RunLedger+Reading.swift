@@ -111,7 +111,7 @@ extension RunLedger {
         return try database.locked {
             let s = try database.prepare("""
                 SELECT COUNT(*), TOTAL(items), TOTAL(cache_hits), TOTAL(items_computed),
-                    TOTAL(CASE WHEN items_computed = 0 AND model_calls = 0 AND error IS NULL THEN 1 ELSE 0 END),
+                    TOTAL(cached),
                     TOTAL(model_calls), TOTAL(CASE WHEN error IS NULL THEN 0 ELSE 1 END), TOTAL(prompt_tokens),
                     TOTAL(completion_tokens), TOTAL(cost_usd), TOTAL(latency_seconds), TOTAL(retries)
                 FROM backend_calls \(whereClause)

@@ -43,9 +43,9 @@ public final class RunLedger: @unchecked Sendable {
         }
         database = db
         insertCall = try database.prepare("""
-            INSERT INTO backend_calls (session, stage, op, request_hash, items, cache_hits, items_computed, model_calls,
+            INSERT INTO backend_calls (session, stage, op, request_hash, items, cached, cache_hits, items_computed, model_calls,
                 prompt_tokens, completion_tokens, cost_usd, retries, latency_seconds, error, time)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertCandidate = try database.prepare("""
             INSERT INTO candidates (stage, call, prompt_text, prompt_data_json, split, score, examples, failed, time)
@@ -241,16 +241,17 @@ public final class RunLedger: @unchecked Sendable {
             c.bind(3, text: call.op)
             c.bind(4, text: call.requestHash)
             c.bind(5, int: call.items)
-            c.bind(6, int: call.usage.cacheHits)
-            c.bind(7, int: call.usage.itemsComputed)
-            c.bind(8, int: call.usage.modelCalls)
-            c.bind(9, int: call.usage.promptTokens)
-            c.bind(10, int: call.usage.completionTokens)
-            c.bind(11, double: call.usage.costUSD)
-            c.bind(12, int: call.usage.retries)
-            c.bind(13, double: call.latencySeconds)
-            c.bind(14, text: call.error)
-            c.bind(15, double: now)
+            c.bind(6, int: call.isCached ? 1 : 0)
+            c.bind(7, int: call.usage.cacheHits)
+            c.bind(8, int: call.usage.itemsComputed)
+            c.bind(9, int: call.usage.modelCalls)
+            c.bind(10, int: call.usage.promptTokens)
+            c.bind(11, int: call.usage.completionTokens)
+            c.bind(12, double: call.usage.costUSD)
+            c.bind(13, int: call.usage.retries)
+            c.bind(14, double: call.latencySeconds)
+            c.bind(15, text: call.error)
+            c.bind(16, double: now)
             _ = try c.step()
             c.reset()
             let callID = database.lastInsertRowID
