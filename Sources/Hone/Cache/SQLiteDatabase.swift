@@ -23,7 +23,9 @@ final class SQLiteDatabase: @unchecked Sendable {
         try execute("PRAGMA synchronous=NORMAL")
     }
 
-    deinit { sqlite3_close(db) }
+    /// Closes the connection once its last statement is finalized (`sqlite3_close_v2`), so the
+    /// order in which an owner releases the database and its statements does not matter.
+    deinit { sqlite3_close_v2(db) }
 
     /// Runs SQL with no results.
     func execute(_ sql: String) throws {

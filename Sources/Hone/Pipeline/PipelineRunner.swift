@@ -183,7 +183,8 @@ public final class PipelineRunner: @unchecked Sendable {
     /// stage), a stage that was interrupted (killed, cancelled or failed) runs again from its
     /// last checkpoint with the calls it used counted against its budget, then the best prompt
     /// is scored and `result.json` written as ``run(_:started:)`` does. The baseline's scores
-    /// are taken from the ledger when it has them.
+    /// are taken from the ledger when it has them. A run recorded `done` is scored and written
+    /// again; ``resume()`` checks ``recordedRun()`` first and leaves it alone.
     public func resume(_ prepared: Prepared, started: Date = Date()) throws -> RunReport {
         guard let outputDirectory else { throw LedgerError("no run directory: give the runner an output directory to resume") }
         let ledger = try RunLedger.open(directory: outputDirectory)
