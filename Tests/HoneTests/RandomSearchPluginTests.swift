@@ -8,15 +8,9 @@ import XCTest
 /// SwiftPM) driven through the real loader and host table, on a deterministic hash-scoring
 /// backend: seeding, budget, dev re-ranking, cancellation and vocabulary rules.
 final class RandomSearchPluginTests: XCTestCase {
-    private static let labels = [TaskLabel(name: "neg", verbalizer: "bad"), TaskLabel(name: "pos", verbalizer: "good")]
-    private static let train: [LabeledExample] = [
-        ("the film is a joy", "pos"), ("the plot is a mess", "neg"), ("a joy to watch", "pos"),
-        ("the acting is wooden", "neg"), ("sharp and funny", "pos"), ("the script is lazy", "neg"),
-        ("a film full of heart", "pos"), ("the pacing is a slog", "neg"),
-    ].map { LabeledExample(input: $0.0, label: $0.1) }
-    private static let dev: [LabeledExample] = [
-        ("warm and clever", "pos"), ("a dull film", "neg"), ("the cast is great", "pos"), ("the ending is a mess", "neg"),
-    ].map { LabeledExample(input: $0.0, label: $0.1) }
+    private static let labels = TinyReviewTask.labels
+    private static let train = TinyReviewTask.train
+    private static let dev = TinyReviewTask.dev
 
     /// The built-in plugin, loaded from the products directory the way `hone` loads it.
     private static func builtInRandomSearch() throws -> LoadedPlugin {

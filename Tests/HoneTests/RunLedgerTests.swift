@@ -8,18 +8,10 @@ import XCTest
 /// The run ledger, resuming and the run report, in-process: the built-in random search (the C
 /// plugin, through the real loader and host table) on the deterministic hash-scoring backend.
 final class RunLedgerTests: XCTestCase {
-    private static let labels = [TaskLabel(name: "neg", verbalizer: "bad"), TaskLabel(name: "pos", verbalizer: "good")]
-    private static let train: [LabeledExample] = [
-        ("the film is a joy", "pos"), ("the plot is a mess", "neg"), ("a joy to watch", "pos"),
-        ("the acting is wooden", "neg"), ("sharp and funny", "pos"), ("the script is lazy", "neg"),
-        ("a film full of heart", "pos"), ("the pacing is a slog", "neg"),
-    ].map { LabeledExample(input: $0.0, label: $0.1) }
-    private static let dev: [LabeledExample] = [
-        ("warm and clever", "pos"), ("a dull film", "neg"), ("the cast is great", "pos"), ("the ending is a mess", "neg"),
-    ].map { LabeledExample(input: $0.0, label: $0.1) }
-    private static let test: [LabeledExample] = [
-        ("a delight", "pos"), ("a bore", "neg"), ("funny and warm", "pos"), ("lazy and dull", "neg"), ("full of joy", "pos"),
-    ].map { LabeledExample(input: $0.0, label: $0.1) }
+    private static let labels = TinyReviewTask.labels
+    private static let train = TinyReviewTask.train
+    private static let dev = TinyReviewTask.dev
+    private static let test = TinyReviewTask.test
 
     /// Random search with 4 prompts a round; 8 train and 4 dev examples.
     private static let randomSearch: JSONValue = [

@@ -156,14 +156,7 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
         }
         try cache?.store(fresh)
         let observer = lock.withLock { () -> (@Sendable (HTTPCallRecord) -> Void)? in
-            counters.modelCalls += delta.modelCalls
-            counters.retries += delta.retries
-            counters.itemsComputed += delta.itemsComputed
-            counters.promptTokens += delta.promptTokens
-            counters.completionTokens += delta.completionTokens
-            counters.costUSD += delta.costUSD
-            counters.latencySeconds += delta.latencySeconds
-            counters.failedCalls += delta.failedCalls
+            counters = counters.adding(delta)
             return self.observer
         }
         if let observer { records.forEach(observer) }
