@@ -63,14 +63,19 @@ extension RunLedger {
                 """)
             s.bind(1, int: index)
             s.bind(2, int: max(0, limit))
-            var found: [RecordedCandidate] = []
-            while try s.step() {
-                found.append(RecordedCandidate(
-                    stage: index, promptText: s.text(0), split: s.text(1), score: s.double(2), examples: s.int(3),
-                    failed: s.int(4), time: Date(timeIntervalSince1970: s.double(5))))
-            }
-            return found
+            return try Self.candidateRows(s, stage: index)
         }
+    }
+
+    /// The rows of a statement selecting `prompt_text, split, score, examples, failed, time` from `candidates`.
+    private static func candidateRows(_ s: SQLiteDatabase.Statement, stage index: Int) throws -> [RecordedCandidate] {
+        var found: [RecordedCandidate] = []
+        while try s.step() {
+            found.append(RecordedCandidate(
+                stage: index, promptText: s.text(0), split: s.text(1), score: s.double(2), examples: s.int(3),
+                failed: s.int(4), time: Date(timeIntervalSince1970: s.double(5))))
+        }
+        return found
     }
 
     /// How many candidates stage `index` scored (a prompt scored on train and on dev counts twice).
@@ -87,13 +92,7 @@ extension RunLedger {
         try database.locked {
             let s = try database.prepare("SELECT prompt_text, split, score, examples, failed, time FROM candidates WHERE stage = ? ORDER BY id")
             s.bind(1, int: index)
-            var found: [RecordedCandidate] = []
-            while try s.step() {
-                found.append(RecordedCandidate(
-                    stage: index, promptText: s.text(0), split: s.text(1), score: s.double(2), examples: s.int(3),
-                    failed: s.int(4), time: Date(timeIntervalSince1970: s.double(5))))
-            }
-            return found
+            return try Self.candidateRows(s, stage: index)
         }
     }
 
