@@ -96,16 +96,8 @@ public struct RLPromptConfig: Sendable, Equatable {
         incorrectCoefficient = try reader.number("incorrect_coefficient", incorrectCoefficient)
         rewardZScore = try reader.bool("reward_z_score", rewardZScore)
         rewardScale = try reader.number("reward_scale", rewardScale)
-        let source = try reader.string("vocab_source", vocabSource.rawValue)
-        guard let parsed = Vocabulary.Source(rawValue: source) else {
-            throw PluginError.config("org.hone.rlprompt: vocab_source \"\(source)\" is not one of \(Vocabulary.Source.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        vocabSource = parsed
-        let features = try reader.string("token_features", tokenFeatures.rawValue)
-        guard let parsedFeatures = TokenFeatures.Source(rawValue: features) else {
-            throw PluginError.config("org.hone.rlprompt: token_features \"\(features)\" is not one of \(TokenFeatures.Source.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        tokenFeatures = parsedFeatures
+        vocabSource = try reader.choice("vocab_source", vocabSource)
+        tokenFeatures = try reader.choice("token_features", tokenFeatures)
         vocabFile = object["vocab_file"] == nil ? nil : try reader.string("vocab_file", "")
         vocabSize = try reader.int("vocab_size", vocabSize)
         embeddingSize = try reader.int("embedding_size", embeddingSize)
@@ -113,16 +105,8 @@ public struct RLPromptConfig: Sendable, Equatable {
         outputInitScale = try reader.number("output_init_scale", outputInitScale)
         evalEvery = try reader.int("eval_every", evalEvery)
         checkpointEvery = try reader.int("checkpoint_every", checkpointEvery)
-        let selection = try reader.string("select_from", selectFrom.rawValue)
-        guard let parsedSelection = Selection(rawValue: selection) else {
-            throw PluginError.config("org.hone.rlprompt: select_from \"\(selection)\" is not one of \(Selection.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        selectFrom = parsedSelection
-        let selectionSplit = try reader.string("select_on", selectOn.rawValue)
-        guard let parsedSplit = SelectionSplit(rawValue: selectionSplit) else {
-            throw PluginError.config("org.hone.rlprompt: select_on \"\(selectionSplit)\" is not one of \(SelectionSplit.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        selectOn = parsedSplit
+        selectFrom = try reader.choice("select_from", selectFrom)
+        selectOn = try reader.choice("select_on", selectOn)
         if vocabSource == .file && (vocabFile ?? "").isEmpty {
             throw PluginError.config("org.hone.rlprompt: vocab_source is \"file\" but vocab_file is not set; give the path of a file with one token per line")
         }
@@ -161,6 +145,16 @@ public struct RLPromptConfig: Sendable, Equatable {
             guard let value = object[key] else { return fallback }
             guard let b = value.boolValue else { throw PluginError.config("org.hone.rlprompt: \(key) must be true or false, got \(value.typeName)") }
             return b
+        }
+
+        /// One of a string enum's cases, by raw value; a config error lists the accepted ones.
+        mutating func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, _ fallback: Choice) throws -> Choice
+            where Choice.RawValue == String {
+            let raw = try string(key, fallback.rawValue)
+            guard let parsed = Choice(rawValue: raw) else {
+                throw PluginError.config("org.hone.rlprompt: \(key) \"\(raw)\" is not one of \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return parsed
         }
 
         mutating func string(_ key: String, _ fallback: String) throws -> String {
