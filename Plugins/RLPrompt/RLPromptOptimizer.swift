@@ -55,8 +55,9 @@ public final class RLPromptOptimizer: HoneOptimizer {
         } else {
             selectionSplits = config.selectOn == .trainAndDev ? [.train, .dev] : [.dev]
         }
+        func exampleCount(_ split: VisibleSplit) -> Int { split == .train ? task.train.count : task.dev.count }
         let selectionName = selectionSplits.map(\.rawValue).joined(separator: "+")
-        let selectionCount = selectionSplits.reduce(0) { $0 + ($1 == .train ? task.train.count : task.dev.count) }
+        let selectionCount = selectionSplits.map(exampleCount).reduce(0, +)
 
         let vocabulary = try Vocabulary.load(source: config.vocabSource, file: config.vocabFile, limit: config.vocabSize,
                                              trainingTexts: task.train.map(\.input))
@@ -108,7 +109,7 @@ public final class RLPromptOptimizer: HoneOptimizer {
                     guard let result = try evaluate([text], split: split, indices: nil).results.first else {
                         throw PluginError.backend("the host answered a \(split.rawValue) evaluation with no result")
                     }
-                    weightedScore += result.score * Double(split == .train ? task.train.count : task.dev.count)
+                    weightedScore += result.score * Double(exampleCount(split))
                     examples += result.examples ?? []
                 }
             } catch let error as PluginError where error.shouldStop {
