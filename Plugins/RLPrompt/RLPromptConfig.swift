@@ -1,3 +1,4 @@
+import Foundation
 import HoneSDK
 
 /// The stage configuration of the RLPrompt plugin: every key of ``schema``, with its default.
@@ -26,6 +27,9 @@ public struct RLPromptConfig: Sendable, Equatable {
     public var correctCoefficient = 200.0
     /// Scale of the gap of misclassified examples (paper: 180).
     public var incorrectCoefficient = 180.0
+    /// The per-position offset of the soft Q-values (``SoftQLoss``): `uniform` reads them as the
+    /// logits plus the soft values of the uniform policy; `none` is the reference code's loss.
+    public var valueOffset = ValueOffset.uniform
     /// Whether rewards are z-scored across a step's prompts (paper: yes).
     public var rewardZScore = true
     /// Factor after the z-score (paper: 5).
@@ -61,6 +65,19 @@ public struct RLPromptConfig: Sendable, Equatable {
         case greedyAndBestSampled = "greedy_and_best_sampled"
     }
 
+    /// How the soft Q-values relate to the policy's logits.
+    public enum ValueOffset: String, CaseIterable, Sendable {
+        /// `Q(s_t, a) = logit + (T-1-t) log |V|`: the soft values of the uniform policy.
+        case uniform
+        /// `Q = logit`, as the reference code.
+        case none
+
+        /// The offset `L` per remaining position for a vocabulary of `size` tokens.
+        public func perPosition(vocabularySize size: Int) -> Double {
+            self == .uniform ? Foundation.log(Double(max(size, 1))) : 0
+        }
+    }
+
     /// The examples the final prompt is picked on.
     public enum SelectionSplit: String, CaseIterable, Sendable {
         /// The dev split alone.
@@ -94,6 +111,7 @@ public struct RLPromptConfig: Sendable, Equatable {
         targetUpdateRate = try reader.number("target_update_rate", targetUpdateRate)
         correctCoefficient = try reader.number("correct_coefficient", correctCoefficient)
         incorrectCoefficient = try reader.number("incorrect_coefficient", incorrectCoefficient)
+        valueOffset = try reader.choice("value_offset", valueOffset)
         rewardZScore = try reader.bool("reward_z_score", rewardZScore)
         rewardScale = try reader.number("reward_scale", rewardScale)
         vocabSource = try reader.choice("vocab_source", vocabSource)
@@ -186,6 +204,7 @@ public struct RLPromptConfig: Sendable, Equatable {
             "target_update_rate": number(0, 1, d.targetUpdateRate),
             "correct_coefficient": number(0, 1e6, d.correctCoefficient),
             "incorrect_coefficient": number(0, 1e6, d.incorrectCoefficient),
+            "value_offset": ["type": "string", "enum": .array(ValueOffset.allCases.map { .string($0.rawValue) }), "default": .string(d.valueOffset.rawValue)],
             "reward_z_score": ["type": "boolean", "default": .bool(d.rewardZScore)],
             "reward_scale": number(0, 1e6, d.rewardScale),
             "vocab_source": ["type": "string",

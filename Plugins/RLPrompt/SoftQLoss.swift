@@ -15,6 +15,13 @@ import Foundation
 ///
 /// The target logits are constants (the target network is not trained; it follows the online
 /// network by Polyak averaging).
+///
+/// `valueOffset` (`L`) adds `(T-1-t) * L` to `V'[t]`: the Q-values are read as the logits plus a
+/// per-position constant, which leaves the policy (a softmax per position) unchanged. With
+/// `L = log(vocabularySize)` the constants are the soft values of the uniform policy, so at a
+/// uniform initial policy every residual is exactly the reward: the loss carries no push toward
+/// the tokens that happened to be sampled, only toward the rewarded ones. With `L = 0` it is the
+/// reference code's loss (docs/methods/rlprompt.md says why Hone offsets by default).
 public enum SoftQLoss {
     /// The loss of a batch and its gradient with respect to every online logit.
     public struct Result: Sendable {
@@ -31,7 +38,9 @@ public enum SoftQLoss {
     ///   - targetLogits: the target network's logits on the same prompts, same layout as `online[i].logits`.
     ///   - rewards: one shaped reward per prompt.
     ///   - vocabularySize: number of logits per position.
-    public static func evaluate(online: [PolicyTrace], targetLogits: [[Double]], rewards: [Double], vocabularySize v: Int) -> Result {
+    ///   - valueOffset: `L`, the per-position offset of the target values (0 = the reference loss).
+    public static func evaluate(online: [PolicyTrace], targetLogits: [[Double]], rewards: [Double], vocabularySize v: Int,
+                                valueOffset: Double = 0) -> Result {
         precondition(online.count == targetLogits.count && online.count == rewards.count, "one target and one reward per prompt")
         let batch = Double(max(online.count, 1))
         var loss = 0.0
@@ -51,6 +60,7 @@ public enum SoftQLoss {
                             a[t] = row[trace.actions[t]] - lse
                             for i in 0..<v { pi[t * v + i] = exp(row[i] - lse) }
                             vTarget[t] = logSumExp(UnsafeBufferPointer(rebasing: qt[(t * v)..<((t + 1) * v)]))
+                                + Double(length - 1 - t) * valueOffset
                         }
                     }
                 }

@@ -80,7 +80,8 @@ public final class SoftQTrainer {
         let targetLogits = samples.map { target.forward($0.actions).logits }
         let shaped = reward.shaped(rawRewards)
         let result = SoftQLoss.evaluate(online: samples, targetLogits: targetLogits, rewards: shaped,
-                                        vocabularySize: policy.shape.vocabularySize)
+                                        vocabularySize: policy.shape.vocabularySize,
+                                        valueOffset: config.valueOffset.perPosition(vocabularySize: policy.shape.vocabularySize))
         var gradient = [Double](repeating: 0, count: policy.shape.parameterCount)
         for (trace, logitGradient) in zip(samples, result.logitGradients) {
             policy.backward(trace, logitGradients: logitGradient, into: &gradient)

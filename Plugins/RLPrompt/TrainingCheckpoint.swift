@@ -20,7 +20,7 @@ public enum TrainingCheckpoint {
         }
         return "v\(version);seed=\(seed);vocab=\(vocabulary.count):\(String(hash, radix: 16));T=\(config.promptLength);"
             + "d=\(config.embeddingSize);h=\(config.hiddenSize);K=\(config.promptsPerStep);k=\(config.topK);"
-            + "lr=\(config.learningRate);tau=\(config.targetUpdateRate);B=\(config.trainBatchSize);sel=\(config.selectOn.rawValue);F=\(config.tokenFeatures.rawValue)"
+            + "lr=\(config.learningRate);tau=\(config.targetUpdateRate);B=\(config.trainBatchSize);sel=\(config.selectOn.rawValue);F=\(config.tokenFeatures.rawValue);Q=\(config.valueOffset.rawValue)"
     }
 
     /// The checkpoint document of a trainer and its run progress.

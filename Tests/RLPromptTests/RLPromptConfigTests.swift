@@ -15,6 +15,7 @@ final class RLPromptConfigTests: XCTestCase {
         XCTAssertEqual(config.targetUpdateRate, 0.001)
         XCTAssertEqual(config.selectOn, .trainAndDev)
         XCTAssertEqual(config.tokenFeatures, .auto)
+        XCTAssertEqual(config.valueOffset, .uniform)
     }
 
     func testReadsEveryKey() throws {
@@ -26,6 +27,7 @@ final class RLPromptConfigTests: XCTestCase {
         let selection = try RLPromptConfig(json: ["select_on": "dev", "token_features": "none"])
         XCTAssertEqual(selection.selectOn, .dev)
         XCTAssertEqual(selection.tokenFeatures, TokenFeatures.Source.none)
+        XCTAssertEqual(try RLPromptConfig(json: ["value_offset": "none"]).valueOffset, RLPromptConfig.ValueOffset.none)
         XCTAssertThrowsError(try RLPromptConfig(json: ["select_on": "test"])) { error in
             XCTAssertTrue(((error as? PluginError)?.message ?? "").contains("train_and_dev"))
         }
@@ -52,7 +54,7 @@ final class RLPromptConfigTests: XCTestCase {
         let schema = RLPromptConfig.schema
         XCTAssertEqual(schema["additionalProperties"], false)
         let properties = schema["properties"]?.objectValue ?? [:]
-        XCTAssertEqual(properties.count, 23)
+        XCTAssertEqual(properties.count, 24)
         for (key, property) in properties where key != "vocab_file" {
             XCTAssertNotNil(property["default"], key)
         }

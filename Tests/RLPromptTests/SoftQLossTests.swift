@@ -13,6 +13,32 @@ final class SoftQLossTests: XCTestCase {
         XCTAssertEqual(result.logitGradients[0][1], 1, accuracy: 1e-12)
     }
 
+    func testUniformValueOffsetLeavesOnlyTheRewardInEveryResidual() {
+        // T = 3, V = 4, uniform online logits, zero target logits, offset L = log 4: A[t] = -L and
+        // V'[t] = L + (2 - t) L, so the v2 residuals are [0, 0, -r] and the v3 residuals [-r, -r, -r].
+        let v = 4, length = 3
+        let trace = PolicyTrace(actions: [0, 3, 1], hidden: [], logits: [Double](repeating: 0.7, count: v * length))
+        let target = [Double](repeating: 0, count: v * length)
+        let offset = RLPromptConfig.ValueOffset.uniform.perPosition(vocabularySize: v)
+        XCTAssertEqual(offset, log(4), accuracy: 1e-15)
+        let r = 1.5
+        let result = SoftQLoss.evaluate(online: [trace], targetLogits: [target], rewards: [r], vocabularySize: v, valueOffset: offset)
+        XCTAssertEqual(result.loss, (r * r + 3 * r * r) / 2, accuracy: 1e-12)
+        // dL/dA[s] = d2[s] + sum_{t<=s} d3[t] = [-r, -2r, -4r]; dA/dq = onehot - 1/4.
+        for (s, dA) in [-r, -2 * r, -4 * r].enumerated() {
+            for i in 0..<v {
+                let expected = dA * ((i == trace.actions[s] ? 1 : 0) - 0.25)
+                XCTAssertEqual(result.logitGradients[0][s * v + i], expected, accuracy: 1e-12, "position \(s) token \(i)")
+            }
+        }
+        // With no reward nothing moves; without the offset the same uniform prompt is pushed anyway.
+        let zero = SoftQLoss.evaluate(online: [trace], targetLogits: [target], rewards: [0], vocabularySize: v, valueOffset: offset)
+        XCTAssertEqual(zero.loss, 0, accuracy: 1e-12)
+        XCTAssertTrue(zero.logitGradients[0].allSatisfy { abs($0) < 1e-12 })
+        let reference = SoftQLoss.evaluate(online: [trace], targetLogits: [target], rewards: [0], vocabularySize: v)
+        XCTAssertGreaterThan(reference.loss, 1)
+    }
+
     func testLogitGradientsMatchFiniteDifferences() {
         var generator = SeededGenerator(seed: 3)
         let v = 6, t = 3
@@ -21,17 +47,19 @@ final class SoftQLossTests: XCTestCase {
                       PolicyTrace(actions: [5, 5, 2], hidden: [], logits: randomLogits())]
         let targets = [randomLogits(), randomLogits()]
         let rewards = [1.7, -0.4]
-        let analytic = SoftQLoss.evaluate(online: traces, targetLogits: targets, rewards: rewards, vocabularySize: v)
-        let h = 1e-6
-        for b in 0..<traces.count {
-            for i in 0..<(v * t) {
-                let saved = traces[b].logits[i]
-                traces[b].logits[i] = saved + h
-                let up = SoftQLoss.evaluate(online: traces, targetLogits: targets, rewards: rewards, vocabularySize: v).loss
-                traces[b].logits[i] = saved - h
-                let down = SoftQLoss.evaluate(online: traces, targetLogits: targets, rewards: rewards, vocabularySize: v).loss
-                traces[b].logits[i] = saved
-                XCTAssertEqual(analytic.logitGradients[b][i], (up - down) / (2 * h), accuracy: 1e-6, "prompt \(b) logit \(i)")
+        for offset in [0, log(Double(v))] {
+            let analytic = SoftQLoss.evaluate(online: traces, targetLogits: targets, rewards: rewards, vocabularySize: v, valueOffset: offset)
+            let h = 1e-6
+            for b in 0..<traces.count {
+                for i in 0..<(v * t) {
+                    let saved = traces[b].logits[i]
+                    traces[b].logits[i] = saved + h
+                    let up = SoftQLoss.evaluate(online: traces, targetLogits: targets, rewards: rewards, vocabularySize: v, valueOffset: offset).loss
+                    traces[b].logits[i] = saved - h
+                    let down = SoftQLoss.evaluate(online: traces, targetLogits: targets, rewards: rewards, vocabularySize: v, valueOffset: offset).loss
+                    traces[b].logits[i] = saved
+                    XCTAssertEqual(analytic.logitGradients[b][i], (up - down) / (2 * h), accuracy: 1e-6, "offset \(offset) prompt \(b) logit \(i)")
+                }
             }
         }
     }
