@@ -135,6 +135,10 @@ final class ResumeEndToEndTests: XCTestCase {
         held.gate.release()
         XCTAssertFalse(FileManager.default.fileExists(atPath: runDirectory + "/result.json"))
 
+        let refused = try TestEnvironment.run([TestEnvironment.honeExecutable, "export", runDirectory])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("was killed") && refused.stderr.contains("hone resume"), refused.stderr)
+
         let environment = ["HONE_RESUME_KEY": key]
         let resumed = try TestEnvironment.run([TestEnvironment.honeExecutable, "resume", runDirectory], environment: environment)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
@@ -171,6 +175,17 @@ final class ResumeEndToEndTests: XCTestCase {
         XCTAssertTrue(report.stdout.contains("top 2 of"), report.stdout)
         let json = try TestEnvironment.run([TestEnvironment.honeExecutable, "report", runDirectory, "--json"])
         XCTAssertEqual(try JSONValue(parsing: json.stdout)["run"]?["status"], "done")
+
+        let bestPrompt = try String(contentsOfFile: runDirectory + "/best_prompt.txt", encoding: .utf8)
+        let exportedText = try TestEnvironment.run([TestEnvironment.honeExecutable, "export", runDirectory])
+        XCTAssertEqual(exportedText.status, 0, exportedText.stderr)
+        XCTAssertEqual(exportedText.stdout, bestPrompt)
+        let exported = try TestEnvironment.run([TestEnvironment.honeExecutable, "export", runDirectory, "--format", "json", "-o", dir + "/export.json"])
+        XCTAssertEqual(exported.status, 0, exported.stderr)
+        let exportJSON = try JSONValue(parsing: String(contentsOfFile: dir + "/export.json", encoding: .utf8))
+        XCTAssertEqual(exportJSON["prompt"]?.stringValue.map { $0 + "\n" }, bestPrompt)
+        XCTAssertEqual(exportJSON["provenance"]?["run"]?["sessions"], 2)
+        XCTAssertEqual(exportJSON["provenance"]?["scores"]?["best"]?["test"], result["scores"]?["best"]?["test"])
 
         for name in try FileManager.default.subpathsOfDirectory(atPath: dir) {
             let path = dir + "/" + name

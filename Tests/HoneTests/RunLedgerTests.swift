@@ -5,7 +5,7 @@ import XCTest
 
 @testable import Hone
 
-/// The run ledger, resuming and the run report, in-process: the built-in random search (the C
+/// The run ledger, resuming, the run report and the prompt export, in-process: the built-in random search (the C
 /// plugin, through the real loader and host table) on the deterministic hash-scoring backend.
 final class RunLedgerTests: XCTestCase {
     private static let labels = TinyReviewTask.labels
@@ -183,6 +183,46 @@ final class RunLedgerTests: XCTestCase {
         XCTAssertEqual(steady.budgetAtStart, BudgetStatus(limitCalls: 50, usedCalls: 8))
         XCTAssertEqual(report.stages[0].usedCalls, 16)
         XCTAssertEqual(try RunLedger.open(directory: dir + "/run").recordedRun().status, .done)
+    }
+
+    func testExportGivesThePromptTheFilledTemplateAndTheirProvenance() throws {
+        let dir = try TestEnvironment.temporaryDirectory("ledger-export")
+        let run = try makeRun(in: dir)
+        let outcome = try run.runner.run(run.prepared)
+        let export = try PromptExport(directory: dir + "/run")
+        XCTAssertEqual(try export.rendered(.text), outcome.bestPrompt.text + "\n")
+        XCTAssertEqual(try export.rendered(.template), TemplateRenderer(template: "{prompt} {input}").render(prompt: outcome.bestPrompt.text, input: "{input}") + "\n")
+        XCTAssertTrue(try export.rendered(.template).hasSuffix(" {input}\n"))
+
+        let json = try JSONValue(parsing: try export.rendered(.json))
+        XCTAssertEqual(json["prompt"]?.stringValue, outcome.bestPrompt.text)
+        XCTAssertEqual(json["artifact"]?["method"]?.stringValue, outcome.bestPrompt.method)
+        XCTAssertEqual(json["template"], "{prompt} {input}")
+        let provenance = try XCTUnwrap(json["provenance"])
+        XCTAssertEqual(provenance["run"]?["name"], "ledger-test")
+        XCTAssertEqual(provenance["run"]?["status"], "done")
+        XCTAssertEqual(provenance["scores"]?["best"]?["test"]?.doubleValue, outcome.best.test)
+        XCTAssertEqual(provenance["scores"]?["baseline"]?["dev"]?.doubleValue, outcome.baseline.dev)
+        XCTAssertEqual(provenance["stages"]?.arrayValue?.first?["plugin"], "org.hone.random-search")
+        XCTAssertEqual(provenance["config"]?["seed"]?.intValue, 3)
+        let configText = Self.configText(stages: [Self.randomSearch])
+        XCTAssertEqual(provenance["config_sha256"]?.stringValue, SHA256.hex(Array(configText.utf8)))
+    }
+
+    func testExportRefusesARunWithoutABestPromptScoredOnTestAndNamesTheFix() throws {
+        let dir = try TestEnvironment.temporaryDirectory("ledger-export-failed")
+        let flaky = CheckpointingOptimizer(failFirstAttempt: true)
+        let first = try makeRun(in: dir, stages: [["plugin": "org.hone.test.checkpointing", "budget": ["calls": 50]]], optimizers: [flaky])
+        XCTAssertThrowsError(try first.runner.run(first.prepared))
+        XCTAssertThrowsError(try PromptExport(directory: dir + "/run")) { error in
+            let message = String(describing: error)
+            XCTAssertTrue(message.contains("the run is failed"), message)
+            XCTAssertTrue(message.contains("hone resume"), message)
+        }
+        let second = try makeRun(in: dir, stages: [["plugin": "org.hone.test.checkpointing", "budget": ["calls": 50]]],
+                                 optimizers: [CheckpointingOptimizer(failFirstAttempt: false)])
+        _ = try second.runner.resume(second.prepared)
+        XCTAssertEqual(try PromptExport(directory: dir + "/run").rendered(.text), "step 2\n")
     }
 
     func testADirectoryWithoutALedgerIsAnErrorNamingTheMissingFile() throws {

@@ -38,16 +38,25 @@ public struct RunDirectoryReport: Sendable {
         allCalls = try ledger.callTotals()
     }
 
-    /// Baseline and best scores: from the ledger, else (an older run) from `result.json`.
+    /// The baseline prompt and its scores: from the ledger, else (an older run) from `result.json`.
+    public var baselineScores: (prompt: PromptArtifact, scores: SplitScores)? {
+        run.baseline.map { ($0.prompt, $0.scores) } ?? fromResult("baseline", prompt: result?["baseline_prompt"])
+    }
+
+    /// The best prompt and its scores: from the ledger, else (an older run) from `result.json`.
+    public var bestScores: (prompt: PromptArtifact, scores: SplitScores)? {
+        run.best.map { ($0.prompt, $0.scores) } ?? fromResult("best", prompt: result?["best_prompt"])
+    }
+
+    private func fromResult(_ which: String, prompt: JSONValue?) -> (prompt: PromptArtifact, scores: SplitScores)? {
+        guard let s = result?["scores"]?[which], let train = s["train"]?.doubleValue, let dev = s["dev"]?.doubleValue,
+              let test = s["test"]?.doubleValue, let prompt, let artifact = try? Wire.decode(PromptArtifact.self, from: prompt.serialized()) else { return nil }
+        return (artifact, SplitScores(train: train, dev: dev, test: test))
+    }
+
+    /// Baseline and best scores with the prompts' texts.
     private var scores: (baseline: (prompt: String, scores: SplitScores)?, best: (prompt: String, scores: SplitScores)?) {
-        func fromResult(_ which: String, prompt: JSONValue?) -> (String, SplitScores)? {
-            guard let s = result?["scores"]?[which], let train = s["train"]?.doubleValue, let dev = s["dev"]?.doubleValue,
-                  let test = s["test"]?.doubleValue, let text = prompt?.stringValue else { return nil }
-            return (text, SplitScores(train: train, dev: dev, test: test))
-        }
-        let baseline = run.baseline.map { ($0.prompt.text, $0.scores) } ?? fromResult("baseline", prompt: result?["baseline_prompt"]?["text"])
-        let best = run.best.map { ($0.prompt.text, $0.scores) } ?? fromResult("best", prompt: result?["best_prompt_text"])
-        return (baseline.map { (prompt: $0.0, scores: $0.1) }, best.map { (prompt: $0.0, scores: $0.1) })
+        (baselineScores.map { (prompt: $0.prompt.text, scores: $0.scores) }, bestScores.map { (prompt: $0.prompt.text, scores: $0.scores) })
     }
 
     /// The report as Markdown.
@@ -159,7 +168,8 @@ public struct RunDirectoryReport: Sendable {
 
     private static func score(_ x: Double) -> String { String(format: "%.4f", x) }
 
-    private static func timestamp(_ date: Date) -> String {
+    /// `date` in ISO 8601 (UTC).
+    static func timestamp(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         return f.string(from: date)

@@ -1,0 +1,110 @@
+import Foundation
+import HoneSDK
+
+/// What `hone export` writes: a finished run's optimized prompt, the task template with that
+/// prompt filled in, and where the prompt came from (run, config, backend, stages, scores).
+///
+/// Read from the run directory's ledger, with `result.json` as the fallback for the scores.
+/// Only a prompt the host scored on test is exported, so every exported prompt carries its
+/// held-out score: a finished run's, or a cancelled run's (Ctrl-C and budgets still end with the
+/// final scoring; its status says so in the provenance).
+public struct PromptExport: Sendable {
+    /// The output formats.
+    public enum Format: String, CaseIterable, Sendable {
+        /// The prompt text alone, as the optimizer returned it.
+        case text
+        /// The task template with the prompt filled in and the `{input}` slot kept, exactly as
+        /// the evaluator renders it (spaces collapsed).
+        case template
+        /// The prompt, the filled template and the provenance, as one JSON object.
+        case json
+    }
+
+    /// The run directory.
+    public var directory: String
+    /// The best prompt of the run, as the last stage returned it (text, method, data).
+    public var prompt: PromptArtifact
+    /// The task template of the run's config, when the ledger recorded the config.
+    public var template: String?
+    /// Where the prompt came from: run, config and its SHA-256, backend, metric, stages,
+    /// baseline and best scores on train, dev and test.
+    public var provenance: JSONValue
+
+    /// Reads the export of the run in `directory`.
+    ///
+    /// - Throws: ``LedgerError`` when the directory holds no ledger, or when the run has no
+    ///   scored best prompt yet (still running, killed or failed), naming its status and what to do.
+    public init(directory: String) throws {
+        let report = try RunDirectoryReport(directory: directory, top: 0)
+        let run = report.run
+        guard let best = report.bestScores else {
+            let state = run.status == .running ? "is running (or was killed)" : "is \(run.status.rawValue)"
+            let fix = run.status == .running ? "wait for it to finish or, if it was killed, continue it with `hone resume \(directory)`"
+                : "finish it with `hone resume \(directory)`"
+            throw LedgerError("\(directory): the run \(state) and has no best prompt scored on test yet; \(fix), then export")
+        }
+        self.directory = directory
+        prompt = best.prompt
+        let config = run.configJSON.flatMap { try? JSONValue(parsing: $0) }
+        template = config?["task"]?["template"]?.stringValue ?? (config == nil ? nil : "{prompt} {input}")
+        var runObject: [String: JSONValue] = [
+            "name": .string(run.name), "directory": .string(directory), "status": .string(run.status.rawValue),
+            "started": .string(RunDirectoryReport.timestamp(run.started)), "sessions": .number(Double(run.sessions)),
+            "wall_seconds": .number(run.wallSeconds),
+        ]
+        runObject["finished"] = run.finished.map { .string(RunDirectoryReport.timestamp($0)) } ?? .null
+        var object: [String: JSONValue] = [
+            "run": .object(runObject),
+            "backend": .string(run.backend),
+            "metric": report.result?["metric"] ?? .null,
+            "stages": .array(run.stages.map { stage in
+                ["plugin": .string(stage.plugin), "status": .string(stage.status.rawValue), "used_calls": .number(Double(stage.usedCalls)),
+                 "best_prompt": stage.bestPrompt.map { .string($0.text) } ?? .null]
+            }),
+            "scores": ["baseline": report.baselineScores.map(Self.scoresJSON) ?? .null, "best": Self.scoresJSON(best)],
+            "test_rows": report.result?["split_sizes"]?["test"] ?? .null,
+        ]
+        if let text = run.configJSON {
+            object["config"] = config ?? .string(text)
+            object["config_sha256"] = .string(SHA256.hex(Array(text.utf8)))
+        } else {
+            object["config"] = .null
+        }
+        provenance = .object(object)
+    }
+
+    /// The template with the prompt filled in and `{input}` kept, when the template is known.
+    public var filledTemplate: String? {
+        template.map { TemplateRenderer(template: $0).render(prompt: prompt.text, input: "{input}") }
+    }
+
+    /// The export in `format`, ending with a newline.
+    ///
+    /// - Throws: ``LedgerError`` for `template` when the run recorded no config (a program
+    ///   embedding Hone ran it without one), so the template is unknown.
+    public func rendered(_ format: Format) throws -> String {
+        switch format {
+        case .text:
+            return prompt.text + "\n"
+        case .template:
+            guard let filledTemplate else {
+                throw LedgerError("\(directory): the run recorded no config, so its template is unknown; export --format text or json instead")
+            }
+            return filledTemplate + "\n"
+        case .json:
+            var object: [String: JSONValue] = [
+                "prompt": .string(prompt.text),
+                "artifact": (try? JSONValue(parsing: Wire.encode(prompt))) ?? .null,
+                "provenance": provenance,
+            ]
+            object["template"] = template.map(JSONValue.string) ?? .null
+            object["filled_template"] = filledTemplate.map(JSONValue.string) ?? .null
+            return JSONValue.object(object).prettyPrinted() + "\n"
+        }
+    }
+
+    private static func scoresJSON(_ entry: (prompt: PromptArtifact, scores: SplitScores)) -> JSONValue {
+        ["prompt": .string(entry.prompt.text), "train": .number(entry.scores.train), "dev": .number(entry.scores.dev),
+         "test": .number(entry.scores.test)]
+    }
+}
