@@ -18,10 +18,20 @@
  * Deterministic given the seed (config `seed`, else the run's seed): all
  * randomness comes from the splitmix64 generator below, never from rand().
  *
+ * Checkpoints: after every `checkpoint_every` rounds the search so far (the
+ * generator's state, the best prompts, the curve) is saved through
+ * host->checkpoint_save. A run that finds a checkpoint made with the same
+ * seed, settings and vocabulary continues after the checkpoint's last round
+ * and ends exactly as a run that was never stopped there; any other
+ * checkpoint is ignored with a warning.
+ *
  * Depends on hone.h, hone_jansson.h and libjansson only. Only
  * hone_plugin_entry_v1 is exported; everything else is static or hidden.
  */
+#include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,7 +66,10 @@ static const char rs_config_schema[] =
     "\"seed\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":9007199254740991,"
     "\"description\":\"Overrides the pipeline seed for this stage.\"},"
     "\"vocabulary\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\",\"minLength\":1},"
-    "\"description\":\"Tokens to draw from; default: words of the training inputs.\"}"
+    "\"description\":\"Tokens to draw from; default: words of the training inputs.\"},"
+    "\"checkpoint_every\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1000000,\"default\":1,"
+    "\"description\":\"Save a checkpoint after every this many rounds, so that hone resume continues the search "
+    "instead of repeating it; 0 saves none.\"}"
     "}"
     "}";
 
@@ -73,6 +86,7 @@ typedef struct rs_instance {
     int dev_top_k;
     int has_seed;
     uint64_t seed;
+    long checkpoint_every; /* rounds between checkpoints; 0 = none */
     /** Tokens from config `vocabulary` (owned copies), or NULL to use the training inputs. */
     char **vocabulary;
     size_t vocabulary_count;
@@ -98,6 +112,7 @@ static char *rs_copy_string(const char *text) {
     return copy;
 }
 
+/** Frees an instance and its vocabulary copy; NULL is allowed. */
 static void rs_instance_free(rs_instance *instance) {
     if (instance == NULL) return;
     for (size_t i = 0; i < instance->vocabulary_count; i++) free(instance->vocabulary[i]);
@@ -129,6 +144,7 @@ static hone_status rs_copy_vocabulary(rs_instance *instance, const json_t *array
     return HONE_OK;
 }
 
+/** The vtable's create: checks the config and keeps it with the host table. */
 static hone_status rs_create(const hone_plugin_descriptor *descriptor, const hone_host *host, const char *config_json,
                              void **out_instance, hone_sink *error) {
     (void)descriptor;
@@ -145,7 +161,7 @@ static hone_status rs_create(const hone_plugin_descriptor *descriptor, const hon
     }
     instance->host = host;
 
-    json_int_t prompt_length = 0, candidates = 0, rounds = 0, vocab_size = 0, top_k = 0, seed = 0;
+    json_int_t prompt_length = 0, candidates = 0, rounds = 0, vocab_size = 0, top_k = 0, seed = 0, every = 0;
     const json_t *vocabulary = NULL;
     hone_status status = rs_config_ranged(config, "prompt_length", 5, 1, 64, &prompt_length, error);
     if (status == HONE_OK) status = rs_config_ranged(config, "candidates_per_round", 16, 1, 4096, &candidates, error);
@@ -153,6 +169,7 @@ static hone_status rs_create(const hone_plugin_descriptor *descriptor, const hon
     if (status == HONE_OK) status = rs_config_ranged(config, "vocab_size", 1000, 1, 1000000, &vocab_size, error);
     if (status == HONE_OK) status = rs_config_ranged(config, "dev_top_k", 4, 0, 1000, &top_k, error);
     if (status == HONE_OK) status = rs_config_ranged(config, "seed", -1, -1, 9007199254740991LL, &seed, error);
+    if (status == HONE_OK) status = rs_config_ranged(config, "checkpoint_every", 1, 0, 1000000, &every, error);
     if (status == HONE_OK) status = hone_config_array(config, "vocabulary", &vocabulary, error);
     if (status == HONE_OK) {
         instance->prompt_length = (int)prompt_length;
@@ -162,6 +179,7 @@ static hone_status rs_create(const hone_plugin_descriptor *descriptor, const hon
         instance->dev_top_k = (int)top_k;
         instance->has_seed = seed >= 0;
         instance->seed = seed >= 0 ? (uint64_t)seed : 0;
+        instance->checkpoint_every = (long)every;
         if (vocabulary != NULL) status = rs_copy_vocabulary(instance, vocabulary, error);
     }
     json_decref(config);
@@ -173,6 +191,7 @@ static hone_status rs_create(const hone_plugin_descriptor *descriptor, const hon
     return HONE_OK;
 }
 
+/** The vtable's destroy. */
 static void rs_destroy(void *instance) {
     rs_instance_free(instance);
 }
@@ -325,10 +344,33 @@ typedef struct rs_candidate {
     long order; /* draw number, for deterministic ties */
 } rs_candidate;
 
+/** Frees a candidate's text and tokens and zeroes it. */
 static void rs_candidate_clear(rs_candidate *candidate) {
     free(candidate->text);
     free(candidate->tokens);
     memset(candidate, 0, sizeof *candidate);
+}
+
+/**
+ * Sets `candidate->text` to its `length` tokens (indices into `vocabulary`)
+ * joined with spaces, replacing any text it had. Returns 0 when out of memory.
+ */
+static int rs_join_tokens(rs_candidate *candidate, char *const *vocabulary, int length) {
+    size_t total = 1;
+    for (int i = 0; i < length; i++) total += strlen(vocabulary[candidate->tokens[i]]) + 1;
+    char *text = malloc(total);
+    if (text == NULL) return 0;
+    char *p = text;
+    for (int i = 0; i < length; i++) {
+        if (i > 0) *p++ = ' ';
+        size_t n = strlen(vocabulary[candidate->tokens[i]]);
+        memcpy(p, vocabulary[candidate->tokens[i]], n);
+        p += n;
+    }
+    *p = '\0';
+    free(candidate->text);
+    candidate->text = text;
+    return 1;
 }
 
 /** Draws `length` tokens and joins them with spaces. Returns 0 when out of memory. */
@@ -337,24 +379,11 @@ static int rs_draw(rs_candidate *out, uint64_t *rng, char *const *vocabulary, si
     memset(out, 0, sizeof *out);
     out->tokens = malloc((size_t)length * sizeof(size_t));
     if (out->tokens == NULL) return 0;
-    size_t total = 1;
-    for (int i = 0; i < length; i++) {
-        out->tokens[i] = (size_t)rs_below(rng, (uint64_t)vocabulary_count);
-        total += strlen(vocabulary[out->tokens[i]]) + 1;
-    }
-    out->text = malloc(total);
-    if (out->text == NULL) {
+    for (int i = 0; i < length; i++) out->tokens[i] = (size_t)rs_below(rng, (uint64_t)vocabulary_count);
+    if (!rs_join_tokens(out, vocabulary, length)) {
         rs_candidate_clear(out);
         return 0;
     }
-    char *p = out->text;
-    for (int i = 0; i < length; i++) {
-        if (i > 0) *p++ = ' ';
-        size_t n = strlen(vocabulary[out->tokens[i]]);
-        memcpy(p, vocabulary[out->tokens[i]], n);
-        p += n;
-    }
-    *p = '\0';
     out->order = order;
     return 1;
 }
@@ -400,6 +429,7 @@ static void rs_offer(rs_candidate *top, size_t *count, size_t capacity, rs_candi
 /** Why the search ended. */
 typedef enum { RS_COMPLETED, RS_BUDGET, RS_CANCELLED } rs_stop;
 
+/** The stop reason as the summary's `stopped` names it. */
 static const char *rs_stop_name(rs_stop stop) {
     switch (stop) {
     case RS_COMPLETED: return "completed";
@@ -517,10 +547,12 @@ typedef struct rs_state {
     hone_buffer message;     /* the host's message when a call fails */
     long drawn;
     long rounds_done;
+    long resumed_from;       /* rounds_done of the checkpoint the run continued from; 0 when fresh */
     size_t ranked;           /* prompts re-scored on dev */
     rs_stop stop;
 } rs_state;
 
+/** Releases everything rs_state_open acquired (also after it failed half-way). */
 static void rs_state_close(rs_state *state) {
     for (size_t i = 0; i < state->top_count; i++) rs_candidate_clear(&state->top[i]);
     free(state->top);
@@ -624,14 +656,302 @@ static void rs_report_progress(const rs_state *state) {
     host->progress(host, fraction, line);
 }
 
+/* ------------------------------------------------------------------------- */
+/* Checkpoints                                                               */
+/* ------------------------------------------------------------------------- */
+
+/** Version of the checkpoint document; a checkpoint of another format is ignored. */
+#define RS_CHECKPOINT_FORMAT 1
+
+/** FNV-1a (64 bits) of the vocabulary's tokens joined with "\n": names the vocabulary in a checkpoint. */
+static uint64_t rs_vocabulary_hash(char *const *vocabulary, size_t count) {
+    const uint64_t prime = 0x100000001B3ULL;
+    uint64_t hash = 0xCBF29CE484222325ULL;
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0) hash = (hash ^ (unsigned char)'\n') * prime;
+        for (const unsigned char *p = (const unsigned char *)vocabulary[i]; *p != '\0'; p++) hash = (hash ^ *p) * prime;
+    }
+    return hash;
+}
+
 /**
- * The rounds: draw, score on train, keep the best. Ends after `rounds`, or
- * cleanly (HONE_OK, state->stop says why) when the budget or a cancellation
- * ends it. Any other failure is reported into `result`.
+ * The settings a checkpoint is only valid for: the seed, the shape of the
+ * search and the vocabulary. New reference, or NULL when out of memory.
+ */
+static json_t *rs_fingerprint(const rs_state *state) {
+    char hash[17];
+    snprintf(hash, sizeof hash, "%016" PRIx64, rs_vocabulary_hash(state->vocabulary, state->vocabulary_count));
+    return json_pack("{s:I, s:i, s:i, s:i, s:I, s:s}", "seed", (json_int_t)state->seed, "prompt_length",
+                     state->self->prompt_length, "candidates_per_round", state->self->candidates_per_round, "dev_top_k",
+                     state->self->dev_top_k, "vocabulary_count", (json_int_t)state->vocabulary_count, "vocabulary_hash",
+                     hash);
+}
+
+/**
+ * The checkpoint document of the search so far. `rng` is a decimal string, as
+ * JSON numbers lose precision above 2^53. New reference, or NULL when out of memory.
+ */
+static json_t *rs_checkpoint_document(const rs_state *state) {
+    char rng[24];
+    snprintf(rng, sizeof rng, "%" PRIu64, state->rng);
+    json_t *top = json_array();
+    for (size_t i = 0; top != NULL && i < state->top_count; i++) {
+        const rs_candidate *candidate = &state->top[i];
+        json_t *token_ids = json_array();
+        for (int t = 0; token_ids != NULL && t < state->self->prompt_length; t++) {
+            if (json_array_append_new(token_ids, json_integer((json_int_t)candidate->tokens[t])) != 0) {
+                json_decref(token_ids);
+                token_ids = NULL;
+            }
+        }
+        json_t *entry = json_pack("{s:o, s:f, s:I}", "token_ids", token_ids, "train", candidate->train, "order",
+                                  (json_int_t)candidate->order);
+        if (json_array_append_new(top, entry) != 0) {
+            json_decref(top);
+            top = NULL;
+        }
+    }
+    /* The budget plan of the first attempt, so a resumed run keeps the same dev reserve. */
+    return json_pack("{s:i, s:o, s:s, s:I, s:I, s:o, s:O, s:{s:I, s:I}}", "format", RS_CHECKPOINT_FORMAT, "fingerprint",
+                     rs_fingerprint(state), "rng", rng, "drawn", (json_int_t)state->drawn, "rounds_done",
+                     (json_int_t)state->rounds_done, "top", top, "curve", state->curve, "budget_plan", "reserve",
+                     state->reserve, "search_calls", state->search_calls);
+}
+
+/**
+ * Saves the search so far through host->checkpoint_save, when the host has it.
+ * A checkpoint that cannot be saved is logged as a warning and never ends the run.
+ */
+static void rs_checkpoint_save(const rs_state *state) {
+    const hone_host *host = state->host;
+    if (!HONE_HOST_HAS(host, checkpoint_save)) return;
+    json_t *document = rs_checkpoint_document(state);
+    char *text = document != NULL ? json_dumps(document, JSON_COMPACT) : NULL;
+    hone_status status = text != NULL ? host->checkpoint_save(host, text) : HONE_ERR_INTERNAL;
+    if (status != HONE_OK) {
+        hone_logf(host, HONE_LOG_WARNING,
+                  "the checkpoint after round %ld was not saved (%s); if this run stops, hone resume repeats the "
+                  "rounds since the last checkpoint that was saved",
+                  state->rounds_done, text == NULL ? "out of memory" : hone_status_name(status));
+    }
+    free(text);
+    json_decref(document);
+}
+
+/** A short text of `value` for a message: its JSON, cut to fit `size` bytes; "nothing" for NULL. */
+static const char *rs_json_brief(const json_t *value, char *buffer, size_t size) {
+    if (value == NULL) return "nothing";
+    size_t length = json_dumpb(value, buffer, size - 1, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (length > size - 1) {
+        length = size - 1;
+        memcpy(buffer + length - 3, "...", 3);
+    }
+    buffer[length] = '\0';
+    return buffer;
+}
+
+/** Reads a non-negative decimal integer that fits 64 bits; returns 0 for anything else. */
+static int rs_parse_u64(const char *text, uint64_t *out) {
+    if (text == NULL || *text == '\0') return 0;
+    uint64_t value = 0;
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9') return 0;
+        uint64_t digit = (uint64_t)(*p - '0');
+        if (value > (UINT64_MAX - digit) / 10) return 0;
+        value = value * 10 + digit;
+    }
+    *out = value;
+    return 1;
+}
+
+/**
+ * Checks that the checkpoint was made by this plugin's format with the settings
+ * of this run. Returns HONE_OK, or HONE_ERR_INVALID_ARGUMENT with the first
+ * difference in `why`.
+ */
+static hone_status rs_checkpoint_check(const rs_state *state, json_t *document, hone_sink *why) {
+    char brief[96], other[96];
+    if (!json_is_object(document)) {
+        return hone_fail(why, HONE_ERR_INVALID_ARGUMENT, "it is damaged: expected an object, got %s", hone_json_type_name(document));
+    }
+    const json_t *format = json_object_get(document, "format");
+    if (!json_is_integer(format) || json_integer_value(format) != RS_CHECKPOINT_FORMAT) {
+        return hone_fail(why, HONE_ERR_INVALID_ARGUMENT, "its format is %s; this plugin reads format %d",
+                         rs_json_brief(format, brief, sizeof brief), RS_CHECKPOINT_FORMAT);
+    }
+    const json_t *stored = json_object_get(document, "fingerprint");
+    json_t *expected = rs_fingerprint(state);
+    if (expected == NULL) return hone_fail(why, HONE_ERR_INTERNAL, "out of memory checking it");
+    hone_status status = HONE_OK;
+    const char *key;
+    json_t *value;
+    json_object_foreach(expected, key, value) {
+        const json_t *found = json_object_get(stored, key);
+        if (found == NULL || !json_equal(found, value)) {
+            status = hone_fail(why, HONE_ERR_INVALID_ARGUMENT,
+                               "it was made with other settings: fingerprint.%s is %s in the checkpoint but %s in "
+                               "this run",
+                               key, rs_json_brief(found, brief, sizeof brief), rs_json_brief(value, other, sizeof other));
+            break;
+        }
+    }
+    json_decref(expected);
+    return status;
+}
+
+/**
+ * Rebuilds the top list from the checkpoint's "top" entries into the empty
+ * state->top. Returns HONE_OK, or HONE_ERR_INVALID_ARGUMENT (or
+ * HONE_ERR_INTERNAL) with the reason in `why`; on failure the top list is empty again.
+ */
+static hone_status rs_restore_top(rs_state *state, json_t *top, json_int_t drawn, hone_sink *why) {
+    const int length = state->self->prompt_length;
+    hone_status status = HONE_OK;
+    char brief[48];
+    if (json_array_size(top) > state->top_capacity) {
+        return hone_fail(why, HONE_ERR_INVALID_ARGUMENT, "it is damaged: it keeps %zu top prompts; dev_top_k allows %zu",
+                         json_array_size(top), state->top_capacity);
+    }
+    size_t index;
+    json_t *entry;
+    json_array_foreach(top, index, entry) {
+        json_t *token_ids = NULL;
+        double train = 0;
+        json_int_t order = 0;
+        status = hone_unpack(entry, why, "it is damaged: a top entry", "{s:o, s:F, s:I}", "token_ids", &token_ids, "train",
+                             &train, "order", &order);
+        if (status != HONE_OK) break;
+        if (json_array_size(token_ids) != (size_t)length || order < 0 || order >= drawn) {
+            status = hone_fail(why, HONE_ERR_INVALID_ARGUMENT,
+                               "it is damaged: top[%zu] needs %d token ids and an order from 0 to %lld (it has %zu and %lld)", index,
+                               length, (long long)drawn - 1, json_array_size(token_ids), (long long)order);
+            break;
+        }
+        rs_candidate *candidate = &state->top[index];
+        candidate->tokens = malloc((size_t)length * sizeof(size_t));
+        if (candidate->tokens == NULL) {
+            status = hone_fail(why, HONE_ERR_INTERNAL, "out of memory restoring it");
+            break;
+        }
+        state->top_count = index + 1;
+        for (int t = 0; t < length && status == HONE_OK; t++) {
+            const json_t *id = json_array_get(token_ids, (size_t)t);
+            json_int_t value = json_is_integer(id) ? json_integer_value(id) : -1;
+            if (value < 0 || value >= (json_int_t)state->vocabulary_count) {
+                status = hone_fail(why, HONE_ERR_INVALID_ARGUMENT,
+                                   "it is damaged: top[%zu].token_ids[%d] is %s, not a token of the %zu-word vocabulary", index, t,
+                                   rs_json_brief(id, brief, sizeof brief), state->vocabulary_count);
+            } else {
+                candidate->tokens[t] = (size_t)value;
+            }
+        }
+        if (status != HONE_OK) break;
+        if (!rs_join_tokens(candidate, state->vocabulary, length)) {
+            status = hone_fail(why, HONE_ERR_INTERNAL, "out of memory restoring it");
+            break;
+        }
+        candidate->train = train;
+        candidate->order = (long)order;
+        if (index > 0 && !rs_better_on_train(&state->top[index - 1], candidate)) {
+            status = hone_fail(why, HONE_ERR_INVALID_ARGUMENT, "it is damaged: its top list is not in rank order at top[%zu]", index);
+            break;
+        }
+    }
+    if (status != HONE_OK) {
+        for (size_t i = 0; i < state->top_count; i++) rs_candidate_clear(&state->top[i]);
+        state->top_count = 0;
+    }
+    return status;
+}
+
+/**
+ * Restores the search from a checkpoint `document` made with this run's
+ * settings. Called before the first round, on a state with nothing drawn.
+ * Returns HONE_OK, or another status with why the checkpoint cannot be used
+ * in `why`; the state is then unchanged.
+ */
+static hone_status rs_checkpoint_restore(rs_state *state, json_t *document, hone_sink *why) {
+    hone_status status = rs_checkpoint_check(state, document, why);
+    if (status != HONE_OK) return status;
+    const char *rng_text = NULL;
+    json_int_t drawn = 0, rounds_done = 0, reserve = 0, search_calls = 0;
+    json_t *top = NULL, *curve = NULL;
+    status = hone_unpack(document, why, "it is damaged", "{s:s, s:I, s:I, s:o, s:o, s:{s:I, s:I}}", "rng", &rng_text,
+                         "drawn", &drawn, "rounds_done", &rounds_done, "top", &top, "curve", &curve, "budget_plan",
+                         "reserve", &reserve, "search_calls", &search_calls);
+    if (status != HONE_OK) return status;
+    uint64_t rng = 0;
+    if (!rs_parse_u64(rng_text, &rng)) {
+        return hone_fail(why, HONE_ERR_INVALID_ARGUMENT, "it is damaged: its rng \"%s\" is not a decimal 64-bit integer", rng_text);
+    }
+    if (drawn < 0 || drawn > (json_int_t)LONG_MAX || rounds_done < 0 || rounds_done > (json_int_t)LONG_MAX ||
+        reserve < 0 || search_calls < 0) {
+        return hone_fail(why, HONE_ERR_INVALID_ARGUMENT,
+                         "it is damaged: drawn, rounds_done and budget_plan must not be negative (they are %lld, %lld, %lld, %lld)",
+                         (long long)drawn, (long long)rounds_done, (long long)reserve, (long long)search_calls);
+    }
+    if (!json_is_array(top) || !json_is_array(curve)) {
+        return hone_fail(why, HONE_ERR_INVALID_ARGUMENT, "it is damaged: its top and curve must be arrays (they are %s and %s)",
+                         hone_json_type_name(top), hone_json_type_name(curve));
+    }
+    status = rs_restore_top(state, top, drawn, why);
+    if (status != HONE_OK) return status;
+    state->rng = rng;
+    state->drawn = (long)drawn;
+    state->rounds_done = (long)rounds_done;
+    state->reserve = reserve;
+    state->search_calls = search_calls;
+    json_decref(state->curve);
+    state->curve = json_incref(curve);
+    return HONE_OK;
+}
+
+/**
+ * Continues from the stage's checkpoint when the host has one made with this
+ * run's settings. With none the search starts afresh; with one that cannot be
+ * used (other settings, another format, damaged) too, after a warning that
+ * says why. Never fails the run.
+ */
+static void rs_resume(rs_state *state) {
+    const hone_host *host = state->host;
+    if (!HONE_HOST_HAS(host, checkpoint_load)) return;
+    hone_buffer text, why;
+    hone_buffer_init(&text);
+    hone_buffer_init(&why);
+    hone_sink text_sink = hone_buffer_sink(&text);
+    hone_sink why_sink = hone_buffer_sink(&why);
+    hone_status status = host->checkpoint_load(host, &text_sink);
+    if (status == HONE_OK && text.failed) {
+        status = hone_fail(&why_sink, HONE_ERR_INTERNAL, "out of memory reading it");
+    } else if (status == HONE_OK) {
+        json_t *document = hone_json_parse(hone_buffer_cstr(&text), "it is damaged", &why_sink);
+        status = document != NULL ? rs_checkpoint_restore(state, document, &why_sink) : HONE_ERR_INVALID_ARGUMENT;
+        json_decref(document);
+    } else if (status != HONE_ERR_NOT_FOUND) {
+        hone_sink_printf(&why_sink, "host->checkpoint_load answered %s", hone_status_name(status));
+    }
+    if (status == HONE_OK) {
+        state->resumed_from = state->rounds_done;
+        hone_logf(host, HONE_LOG_INFO, "resuming from round %ld: %ld prompts tried, best train %.4f", state->rounds_done,
+                  state->drawn, state->top_count > 0 ? state->top[0].train : 0.0);
+    } else if (status != HONE_ERR_NOT_FOUND) {
+        hone_logf(host, HONE_LOG_WARNING, "ignoring the stage's checkpoint and starting the search afresh: %s",
+                  hone_buffer_cstr(&why));
+    }
+    hone_buffer_free(&text);
+    hone_buffer_free(&why);
+}
+
+/**
+ * The rounds: draw, score on train, keep the best, and save a checkpoint
+ * every `checkpoint_every` rounds. Starts after the rounds a checkpoint
+ * restored. Ends after `rounds`, or cleanly (HONE_OK, state->stop says why)
+ * when the budget or a cancellation ends it. Any other failure is reported
+ * into `result`.
  */
 static hone_status rs_search(rs_state *state, hone_sink *result) {
     const rs_instance *self = state->self;
-    for (long r = 0; r < self->rounds; r++) {
+    for (long r = state->rounds_done; r < self->rounds; r++) {
         if (rs_host_says_stop(state->host)) {
             state->stop = state->budget.limited && state->budget.remaining <= 0 ? RS_BUDGET : RS_CANCELLED;
             return HONE_OK;
@@ -672,6 +992,7 @@ static hone_status rs_search(rs_state *state, hone_sink *result) {
                                   state->budget.used, "candidates", (json_int_t)n, "round_best_train", round_best,
                                   "round_mean_train", round_sum / (double)n, "best_train", state->top[0].train);
         if (point != NULL) json_array_append_new(state->curve, point);
+        if (self->checkpoint_every > 0 && state->rounds_done % self->checkpoint_every == 0) rs_checkpoint_save(state);
         rs_report_progress(state);
     }
     return HONE_OK;
@@ -737,10 +1058,11 @@ static json_t *rs_best_prompt(const rs_state *state, const rs_candidate *best) {
 /** The facts of the run for the result's summary. New reference. */
 static json_t *rs_summary(const rs_state *state, const rs_candidate *best) {
     json_t *summary = json_pack(
-        "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "stopped", rs_stop_name(state->stop), "rounds_completed",
+        "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "stopped", rs_stop_name(state->stop), "rounds_completed",
         (json_int_t)state->rounds_done, "prompts_evaluated", (json_int_t)state->drawn, "dev_reranked",
         (json_int_t)state->ranked, "vocabulary_size", (json_int_t)state->vocabulary_count, "prompt_length",
-        (json_int_t)state->self->prompt_length, "seed", (json_int_t)state->seed, "calls_used", state->budget.used);
+        (json_int_t)state->self->prompt_length, "seed", (json_int_t)state->seed, "calls_used", state->budget.used,
+        "resumed_from_round", (json_int_t)state->resumed_from);
     if (summary != NULL && best != NULL) {
         json_object_set_new(summary, "best_train", json_real(best->train));
         if (best->has_dev) {
@@ -751,11 +1073,13 @@ static json_t *rs_summary(const rs_state *state, const rs_candidate *best) {
     return summary;
 }
 
+/** The vtable's run: open the state, resume from a checkpoint if any, search, re-rank, answer. */
 static hone_status rs_run(void *instance, const char *run_json, hone_sink *result) {
     const rs_instance *self = instance;
     rs_state state;
     hone_status status = rs_state_open(&state, self, run_json, result);
     if (status == HONE_OK) {
+        rs_resume(&state);
         hone_logf(self->host, HONE_LOG_INFO, "%zu-word vocabulary, %d tokens per prompt, up to %ld rounds of %d",
                   state.vocabulary_count, self->prompt_length, self->rounds, self->candidates_per_round);
         status = rs_search(&state, result);
