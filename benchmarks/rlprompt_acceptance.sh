@@ -9,7 +9,8 @@
 #   single_token  the best single vocabulary token (random search over 1-token prompts, same budget)
 #   random_search random search, same vocabulary (RLPrompt's default word list), length 5, same budget
 #   rlprompt      RLPrompt (org.hone.rlprompt), default settings
-#   rlprompt_free_output  RLPrompt without token features (the ablation)
+#   rlprompt_reference_loss  RLPrompt with the reference code's loss (value_offset "none"), an ablation
+#   rlprompt_free_output  RLPrompt without token features and with the reference loss, an ablation
 # Every prompt is picked on train/dev only; test is scored once per picked prompt, by the host.
 #
 # Usage (from the project root):
@@ -19,7 +20,7 @@
 #   TEST_SAMPLE [full test set]  seeded sample of test rows, to shorten the run
 #   RLPROMPT_CONFIG ['{"train_batch_size": 8, "eval_every": 5}']  JSON object for the RLPrompt stage
 #   RLPROMPT_FREE_CONFIG  the same for the ablation without token features (see the pipelines script)
-#   RUNS ["rlprompt rlprompt_free_output random_search single_token"]  which of the four pipelines to run
+#   RUNS ["rlprompt rlprompt_reference_loss rlprompt_free_output random_search single_token"]  which pipelines to run
 #   DATA [../shared/data/fsc]   OUT [runs/rlprompt-acceptance]   HONE [.build/debug/hone]
 # Writes OUT/<dataset>/<seed>/<run>/result.json and OUT/summary.md (table) + OUT/summary.json.
 set -euo pipefail
@@ -32,7 +33,7 @@ RLPROMPT_CONFIG=${RLPROMPT_CONFIG:-'{"train_batch_size": 8, "eval_every": 5}'}
 DATA=${DATA:-../shared/data/fsc}
 OUT=${OUT:-runs/rlprompt-acceptance}
 HONE=${HONE:-.build/debug/hone}
-RUNS=${RUNS:-"rlprompt rlprompt_free_output random_search single_token"}
+RUNS=${RUNS:-"rlprompt rlprompt_reference_loss rlprompt_free_output random_search single_token"}
 
 if [ ! -x "$HONE" ]; then swift build; fi
 mkdir -p "$OUT"

@@ -4,7 +4,9 @@
 Four runs share the task, backend, seed and budget:
   rlprompt.json       task prompt = the hand-written prompt (so the host scores it as the baseline),
                       one org.hone.rlprompt stage (default settings: token features, selection on train+dev);
-  rlprompt_free_output.json  the same without token features (free per-token output weights), the ablation;
+  rlprompt_reference_loss.json  the same with the reference code's loss (value_offset "none"), an ablation;
+  rlprompt_free_output.json  without token features (free per-token output weights) and with the
+                      reference loss, the other ablation;
   random_search.json  task prompt = "" (the host scores the empty prompt as the baseline),
                       org.hone.random-search over RLPrompt's default vocabulary, 5 tokens;
   single_token.json   the same search restricted to 1-token prompts: the best single vocabulary token.
@@ -23,10 +25,13 @@ OUT = os.environ.get("OUT", "runs/rlprompt-acceptance")
 BUDGET = int(os.environ.get("BUDGET", "2000"))
 TEST_SAMPLE = os.environ.get("TEST_SAMPLE", "")
 RLPROMPT_CONFIG = json.loads(os.environ.get("RLPROMPT_CONFIG", '{"train_batch_size": 8, "eval_every": 5}'))
-# The ablation without token features: free per-token output weights, at the learning rate
-# chosen for them before (3e-3).
+# Two ablations, both with the reference code's loss (value_offset "none"):
+# the default policy with that loss, and free per-token output weights (no token features) at
+# the learning rate chosen for them before (3e-3).
+RLPROMPT_REFERENCE_LOSS_CONFIG = dict(RLPROMPT_CONFIG, value_offset="none")
 RLPROMPT_FREE_CONFIG = json.loads(os.environ.get(
-    "RLPROMPT_FREE_CONFIG", '{"train_batch_size": 8, "eval_every": 5, "token_features": "none", "learning_rate": 0.003}'))
+    "RLPROMPT_FREE_CONFIG",
+    '{"train_batch_size": 8, "eval_every": 5, "token_features": "none", "learning_rate": 0.003, "value_offset": "none"}'))
 
 TASKS = {
     # Verbalizers as in the RLPrompt paper; hand-written prompts fixed before any measurement.
@@ -67,6 +72,8 @@ def main():
 
     runs = {
         "rlprompt": pipeline("rlprompt", spec["handwritten"], "org.hone.rlprompt", RLPROMPT_CONFIG),
+        "rlprompt_reference_loss": pipeline("rlprompt_reference_loss", spec["handwritten"], "org.hone.rlprompt",
+                                            RLPROMPT_REFERENCE_LOSS_CONFIG),
         "rlprompt_free_output": pipeline("rlprompt_free_output", spec["handwritten"], "org.hone.rlprompt", RLPROMPT_FREE_CONFIG),
         "random_search": pipeline("random_search", "", "org.hone.random-search", dict(search, prompt_length=5)),
         "single_token": pipeline("single_token", "", "org.hone.random-search", dict(search, prompt_length=1)),

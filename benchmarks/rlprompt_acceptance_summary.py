@@ -15,6 +15,7 @@ METHODS = [
     ("single_token", "single_token", "best"),
     ("random_search", "random_search", "best"),
     ("rlprompt", "rlprompt", "best"),
+    ("rlprompt_reference_loss", "rlprompt_reference_loss", "best"),
     ("rlprompt_free_output", "rlprompt_free_output", "best"),
 ]
 
