@@ -2,8 +2,11 @@
 # Sets everything up, builds Hone (release) and runs the demo pipeline on the embedded e5 model:
 # random search over 5-token prompts for SST-2, then the baseline and the optimized prompt
 # scored on 500 held-out test sentences.
+# DEMO_PIPELINE=examples/agnews-rlprompt.json runs RLPrompt on AG News instead (about 10 minutes
+# on 2 cores; it reads ../shared/data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release 2>&1 | grep -E "error|warning: |Compiling|Build complete" | grep -v "^\[" || true
-.build/release/hone run examples/sst2.json --out runs/sst2-demo "$@"
+pipeline=${DEMO_PIPELINE:-examples/sst2.json}
+.build/release/hone run "$pipeline" --out "runs/$(basename "$pipeline" .json)-demo" "$@"
