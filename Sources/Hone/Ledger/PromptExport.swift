@@ -61,7 +61,7 @@ public struct PromptExport: Sendable {
                 ["plugin": .string(stage.plugin), "status": .string(stage.status.rawValue), "used_calls": .number(Double(stage.usedCalls)),
                  "best_prompt": stage.bestPrompt.map { .string($0.text) } ?? .null]
             }),
-            "scores": ["baseline": report.baselineScores.map(Self.scoresJSON) ?? .null, "best": Self.scoresJSON(best)],
+            "scores": ["baseline": report.baselineScores.map(RunDirectoryReport.scoresJSON) ?? .null, "best": RunDirectoryReport.scoresJSON(best)],
             "test_rows": report.result?["split_sizes"]?["test"] ?? .null,
         ]
         if let text = run.configJSON {
@@ -101,10 +101,5 @@ public struct PromptExport: Sendable {
             object["filled_template"] = filledTemplate.map(JSONValue.string) ?? .null
             return JSONValue.object(object).prettyPrinted() + "\n"
         }
-    }
-
-    private static func scoresJSON(_ entry: (prompt: PromptArtifact, scores: SplitScores)) -> JSONValue {
-        ["prompt": .string(entry.prompt.text), "train": .number(entry.scores.train), "dev": .number(entry.scores.dev),
-         "test": .number(entry.scores.test)]
     }
 }

@@ -129,11 +129,6 @@ public struct RunDirectoryReport: Sendable {
 
     /// The report as JSON: `run`, `scores`, `stages` (each with `top_candidates`) and `backend_calls`.
     public var json: JSONValue {
-        let (baseline, best) = scores
-        func scoresJSON(_ entry: (prompt: String, scores: SplitScores)?) -> JSONValue {
-            guard let entry else { return .null }
-            return ["prompt": .string(entry.prompt), "train": .number(entry.scores.train), "dev": .number(entry.scores.dev), "test": .number(entry.scores.test)]
-        }
         var runObject: [String: JSONValue] = [
             "name": .string(run.name), "status": .string(run.status.rawValue), "backend": .string(run.backend),
             "directory": .string(directory), "sessions": .number(Double(run.sessions)),
@@ -160,13 +155,19 @@ public struct RunDirectoryReport: Sendable {
         }
         return [
             "run": .object(runObject),
-            "scores": ["baseline": scoresJSON(baseline), "best": scoresJSON(best)],
+            "scores": ["baseline": baselineScores.map(Self.scoresJSON) ?? .null, "best": bestScores.map(Self.scoresJSON) ?? .null],
             "stages": .array(stages),
             "backend_calls": ["total": allCalls.json, "host_scoring": hostCalls.json],
         ]
     }
 
     private static func score(_ x: Double) -> String { String(format: "%.4f", x) }
+
+    /// `{prompt, train, dev, test}` of a prompt and its scores (the report's and the export's `scores`).
+    static func scoresJSON(_ entry: (prompt: PromptArtifact, scores: SplitScores)) -> JSONValue {
+        ["prompt": .string(entry.prompt.text), "train": .number(entry.scores.train), "dev": .number(entry.scores.dev),
+         "test": .number(entry.scores.test)]
+    }
 
     /// `date` in ISO 8601 (UTC).
     static func timestamp(_ date: Date) -> String {
