@@ -28,6 +28,14 @@ struct PipelineOptions: ParsableArguments {
         return logger
     }
 
+    /// A logger on stderr for warnings and errors only (commands whose stdout is data).
+    static func quietLogger() -> Logger {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "hone")
+        logger.logLevel = .warning
+        return logger
+    }
+
     /// The config and a runner for it.
     func makeRunner(outputDirectory: String? = nil) throws -> PipelineRunner {
         let config = try PipelineConfig.load(file: pipeline)

@@ -11,13 +11,15 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             --format text prints the prompt alone; --format template prints the task template with the prompt \
             filled in and {input} kept; --format json adds where the prompt came from: the run, its config and \
-            SHA-256, the backend, the stages, and the baseline and best scores on train, dev and test.
+            SHA-256, the backend, the stages, and the baseline and best scores on train, dev and test; \
+            --format artifact prints the prompt artifact alone (for `hone eval --artifact` and `hone apply --artifact`). \
+            A rendered or embedding_head artifact has no single filled template: export it as artifact or json.
             """)
 
     @Argument(help: "The run directory `hone run` wrote (holding ledger.sqlite).")
     var runDirectory: String
 
-    @Option(help: "text, template or json.")
+    @Option(help: "text, template, json or artifact.")
     var format: PromptExport.Format = .text
 
     @Option(name: [.short, .long], help: "Write to this file instead of standard output.")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hone
+import HoneSDK
 
 /// A counter shared with a signal handler.
 final class ManagedAtomicCounter: @unchecked Sendable {
@@ -56,15 +57,31 @@ func installInterruptHandler(for runner: PipelineRunner) -> DispatchSourceSignal
 
 /// Prints the run summary `hone run` and `hone resume` end with.
 func printSummary(_ report: RunReport, directory: String) {
+    var kept = ""
+    for (i, stage) in report.stages.enumerated() {
+        if let selection = stage.selection, !selection.keepsPick || selection.keepIfWorse && selection.pickScore < selection.startScore {
+            kept += "\nstage \(i + 1):         \(selection.sentence)"
+        }
+    }
     print("""
         pipeline:        \(report.name) (\(report.stages.map(\.plugin).joined(separator: " -> ")))
         metric:          \(report.metric) on \(report.splitSizes.test) held-out test examples
-        baseline prompt: "\(report.baselinePrompt.text)"
+        baseline prompt: \(describe(report.baselinePrompt))
           train \(percent(report.baseline.train))  dev \(percent(report.baseline.dev))  test \(percent(report.baseline.test))
-        best prompt:     "\(report.bestPrompt.text)"
-          train \(percent(report.best.train))  dev \(percent(report.best.dev))  test \(percent(report.best.test))
+        best prompt:     \(describe(report.bestPrompt))
+          train \(percent(report.best.train))  dev \(percent(report.best.dev))  test \(percent(report.best.test))\(kept)
         backend calls:   \(report.backendCalls) (cache hits \(report.usage.cacheHits), texts embedded \(report.usage.itemsComputed))
         wall time:       \(String(format: "%.1f", report.wallSeconds)) s
         result:          \(directory)/result.json
         """)
+}
+
+/// A prompt artifact in one line: its text, and how it is applied when that is more than the text.
+func describe(_ prompt: PromptArtifact) -> String {
+    let text = "\"\(prompt.text)\""
+    switch prompt.kind {
+    case .text: return text
+    case .rendered: return "\(text) (rendered per input by \(prompt.method ?? "?") \(prompt.methodVersion ?? ""))"
+    case .embeddingHead: return "\(text) (embedding head in \(prompt.head.map { $0.space.description } ?? "?"), by \(prompt.method ?? "?"))"
+    }
 }

@@ -109,10 +109,19 @@ public protocol Backend: AnyObject, Sendable {
     /// retries) fails only itself. Throws only for failures that concern the whole batch
     /// (an exhausted budget, a missing capability).
     func scoreEach(_ items: [ScoreItem]) throws -> [Result<[Double], BackendError>]
+    /// Like ``generate(_:)``, but one result per request, so a failed request (after the
+    /// backend's retries) fails only itself.
+    func generateEach(_ requests: [GenerateRequest]) throws -> [Result<String, BackendError>]
     /// Stops enforcing the backend's own spending limits (calls, tokens, cost, time). The
     /// runner calls it once optimization is over, so the final scoring of the best prompt is
     /// always completed; backends without limits ignore it.
     func suspendBudget()
+    /// The space this backend's embeddings live in (nil when it does not embed): what an
+    /// `embedding_head` artifact must have been trained in to be applied here.
+    var embeddingSpace: EmbeddingSpace? { get }
+    /// The temperature of this backend's embedding classifier (cosine / temperature), when
+    /// classification goes through embeddings; nil otherwise.
+    var classifierTemperature: Double? { get }
 }
 
 extension Backend {
@@ -121,6 +130,24 @@ extension Backend {
         try score(items).map { .success($0) }
     }
 
+    /// Generates the batch as a whole: local backends either answer every request or fail outright.
+    public func generateEach(_ requests: [GenerateRequest]) throws -> [Result<String, BackendError>] {
+        try generate(requests).map { .success($0) }
+    }
+
     /// Local backends have no spending limits.
     public func suspendBudget() {}
+
+    /// No embedding space unless the backend says so.
+    public var embeddingSpace: EmbeddingSpace? { nil }
+
+    /// No embedding classifier unless the backend says so.
+    public var classifierTemperature: Double? { nil }
+
+    /// What a stage's plugin is told about this backend (`RunRequest.backend`).
+    public var description: BackendDescription {
+        BackendDescription(
+            name: name, capabilities: capabilities.map(\.rawValue).sorted(),
+            embeddingSpace: embeddingSpace, temperature: classifierTemperature)
+    }
 }

@@ -63,18 +63,24 @@ public struct PipelineConfig: Sendable {
     }
 }
 
-/// The task: data, template, labels and metric.
+/// The task: data, template, labels (classification) or references (generation), and metric.
 public struct TaskConfig: Sendable {
+    /// Classification (labels, scored with `score`) or generation (references, `generate`).
+    public var type: TaskType
     /// Where the examples come from.
     public var dataset: DatasetConfig
     /// The template with `{prompt}` and `{input}` slots.
     public var template: String
     /// The task's own prompt: the baseline, and the first stage's starting point.
     public var prompt: String
-    /// Labels with their verbalizers, in index order.
+    /// Labels with their verbalizers, in index order (empty for generation).
     public var labels: [TaskLabel]
+    /// The metric, as parsed.
+    public var metricSpec: MetricSpec
     /// The metric name.
-    public var metric: String
+    public var metric: String { metricSpec.name }
+    /// How outputs are generated (generation tasks).
+    public var generation: GenerationSettings
     /// The label the metric leaves out (`micro_f1`'s `null_label`, SemEval's "Other"), if any.
     public var nullLabel: String?
     /// The largest fraction of an evaluation's items the backend may fail on (after retries)
@@ -83,18 +89,12 @@ public struct TaskConfig: Sendable {
 
     /// The metrics the host computes for classification tasks.
     public static let metrics = ["accuracy", "macro_f1", "micro_f1"]
+    /// The metrics of generation tasks.
+    public static let generationMetrics = MetricSpec.names.filter { !metrics.contains($0) }
 
-    init(_ o: ConfigObject, baseDirectory: String) throws {
-        dataset = try DatasetConfig(try o.object("dataset"), baseDirectory: baseDirectory)
-        template = try o.optionalString("template") ?? "{prompt} {input}"
-        guard template.contains("{input}") else {
-            throw ConfigError(path: o.path(of: "template"), message: "the template must contain the {input} slot, e.g. \"{prompt} {input}\"")
-        }
-        guard template.contains("{prompt}") else {
-            throw ConfigError(path: o.path(of: "template"), message: "the template must contain the {prompt} slot, where optimizers put the prompt, e.g. \"{prompt} {input}\"")
-        }
-        prompt = try o.optionalString("prompt") ?? ""
-        labels = try o.array("labels", nonEmpty: true) { value, path in
+    /// Reads the labels and the metric of a classification task.
+    private static func classification(_ o: ConfigObject, baseDirectory: String) throws -> (labels: [TaskLabel], metric: MetricSpec, nullLabel: String?) {
+        let labels = try o.array("labels", nonEmpty: true) { value, path in
             let l = try ConfigObject(value, path: path)
             let name = try l.string("name")
             let label = TaskLabel(name: name, verbalizer: try l.optionalString("verbalizer") ?? name)
@@ -110,11 +110,45 @@ public struct TaskConfig: Sendable {
         }
         let spec = try o.value("metric").map { try MetricSpec(json: $0, path: o.path(of: "metric"), baseDirectory: baseDirectory) } ?? .accuracy
         guard spec.isClassification else {
-            throw ConfigError(path: o.path(of: "metric"), message: "\"\(spec.name)\" scores generated text, but this pipeline classifies (it has labels); use one of \(TaskConfig.metrics.map { "\"\($0)\"" }.joined(separator: ", ")) (see docs/metrics.md)")
+            throw ConfigError(path: o.path(of: "metric"), message: "\"\(spec.name)\" scores generated text, but this pipeline classifies (it has labels); use one of \(TaskConfig.metrics.map { "\"\($0)\"" }.joined(separator: ", ")), or set task.type to \"generation\" (see docs/metrics.md)")
         }
         try spec.check(labels: labels.map(\.name), path: o.path(of: "metric"))
-        metric = spec.name
-        if case .microF1(let null) = spec { nullLabel = null } else { nullLabel = nil }
+        if case .microF1(let null) = spec { return (labels, spec, null) }
+        return (labels, spec, nil)
+    }
+
+    init(_ o: ConfigObject, baseDirectory: String) throws {
+        type = TaskType(rawValue: try o.optionalChoice("type", TaskType.allCases.map(\.rawValue)) ?? "classification")!
+        dataset = try DatasetConfig(try o.object("dataset"), baseDirectory: baseDirectory)
+        template = try o.optionalString("template") ?? "{prompt} {input}"
+        guard template.contains("{input}") else {
+            throw ConfigError(path: o.path(of: "template"), message: "the template must contain the {input} slot, e.g. \"{prompt} {input}\"")
+        }
+        guard template.contains("{prompt}") else {
+            throw ConfigError(path: o.path(of: "template"), message: "the template must contain the {prompt} slot, where optimizers put the prompt, e.g. \"{prompt} {input}\"")
+        }
+        prompt = try o.optionalString("prompt") ?? ""
+        switch type {
+        case .classification:
+            if !o.has("labels") {
+                throw ConfigError(path: o.path(of: "labels"), message: "a classification task needs labels: [{\"name\": ..., \"verbalizer\": ...}, ...]; for a task whose outputs are judged against reference texts, set task.type to \"generation\"")
+            }
+            (labels, metricSpec, nullLabel) = try TaskConfig.classification(o, baseDirectory: baseDirectory)
+        case .generation:
+            if o.has("labels") {
+                throw ConfigError(path: o.path(of: "labels"), message: "a generation task has no labels: each example's reference (dataset label_column) is what outputs are judged against; remove labels, or set task.type to \"classification\"")
+            }
+            labels = []
+            nullLabel = nil
+            metricSpec = try o.value("metric").map { try MetricSpec(json: $0, path: o.path(of: "metric"), baseDirectory: baseDirectory) } ?? .generation(.rougeL)
+            if metricSpec.isClassification {
+                throw ConfigError(path: o.path(of: "metric"), message: "\"\(metricSpec.name)\" compares labels, but this task generates text (task.type \"generation\"); use one of \(TaskConfig.generationMetrics.map { "\"\($0)\"" }.joined(separator: ", ")) (see docs/metrics.md)")
+            }
+        }
+        generation = try GenerationSettings(try o.optionalObject("generation"))
+        if type == .classification, o.has("generation") {
+            throw ConfigError(path: o.path(of: "generation"), message: "generation settings apply to generation tasks only; set task.type to \"generation\" or remove them")
+        }
         maxFailureRate = try o.optionalDouble("max_failure_rate", in: 0...1) ?? 0.02
         try o.finish()
     }
@@ -180,6 +214,9 @@ public struct StageConfig: Sendable {
     public var config: JSONValue
     /// The stage's budget of backend calls (each prompt-example scoring counts one).
     public var budgetCalls: Int?
+    /// Whether the stage's pick replaces its starting prompt even when the host scores it lower
+    /// on train+dev (`keep_if_worse`, default false: the better of the two goes on).
+    public var keepIfWorse: Bool
     /// JSON path of this stage, for errors found later (schema violations).
     public var path: String
 
@@ -187,6 +224,7 @@ public struct StageConfig: Sendable {
         path = o.path
         plugin = try o.string("plugin")
         config = o.value("config") ?? .object([:])
+        keepIfWorse = try o.optionalBool("keep_if_worse") ?? false
         if config.objectValue == nil {
             throw ConfigError(path: o.path(of: "config"), message: "expected an object, found \(config.typeName)")
         }

@@ -1,7 +1,21 @@
 /// The tables of `ledger.sqlite` (see docs/runs.md). The version is kept in `PRAGMA user_version`.
 enum LedgerSchema {
     /// The schema version this host writes and reads.
-    static let version = 1
+    static let version = 2
+
+    /// What turns a ledger of version N-1 into version N (the key), run in order on open.
+    /// Version 2 (ABI 1.1 prompt artifacts): artifacts are stored once per run in `artifacts`,
+    /// referenced by candidates; a stage records the host's keep-the-better-prompt check.
+    static let migrations: [Int: String] = [
+        2: """
+            CREATE TABLE artifacts (
+                sha256 TEXT PRIMARY KEY,
+                json TEXT NOT NULL
+            );
+            ALTER TABLE candidates ADD COLUMN artifact_sha256 TEXT REFERENCES artifacts(sha256);
+            ALTER TABLE stages ADD COLUMN selection_json TEXT;
+            """,
+    ]
 
     /// Creates every table; run once on a new ledger.
     static let create = """

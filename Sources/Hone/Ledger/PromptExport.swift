@@ -18,6 +18,9 @@ public struct PromptExport: Sendable {
         case template
         /// The prompt, the filled template and the provenance, as one JSON object.
         case json
+        /// The prompt artifact alone (kind, text, method and version, data, head): what
+        /// `hone eval --artifact` and `hone apply --artifact` read.
+        case artifact
     }
 
     /// The run directory.
@@ -73,9 +76,11 @@ public struct PromptExport: Sendable {
         provenance = .object(object)
     }
 
-    /// The template with the prompt filled in and `{input}` kept, when the template is known.
+    /// The template with the prompt filled in and `{input}` kept, when the template is known
+    /// and the prompt is one text for every input (a `text` artifact).
     public var filledTemplate: String? {
-        template.map { TemplateRenderer(template: $0).render(prompt: prompt.text, input: "{input}") }
+        guard prompt.kind == .text else { return nil }
+        return template.map { TemplateRenderer(template: $0).render(prompt: prompt.text, input: "{input}") }
     }
 
     /// The export in `format`, ending with a newline.
@@ -87,6 +92,12 @@ public struct PromptExport: Sendable {
         case .text:
             return prompt.text + "\n"
         case .template:
+            if prompt.kind != .text {
+                let why = prompt.kind == .rendered
+                    ? "its {prompt} text is written for each input by \(prompt.method ?? "its plugin")'s renderer, so no one filled template exists"
+                    : "it classifies with learned class vectors (an embedding head) that a filled template cannot carry"
+                throw LedgerError("\(directory): the optimized prompt is a \(prompt.kind.rawValue) artifact: \(why); export --format artifact and apply it with `hone apply --artifact`, or --format json")
+            }
             guard let filledTemplate else {
                 throw LedgerError("\(directory): the run recorded no config, so its template is unknown; export --format text or json instead")
             }
@@ -94,12 +105,14 @@ public struct PromptExport: Sendable {
         case .json:
             var object: [String: JSONValue] = [
                 "prompt": .string(prompt.text),
-                "artifact": (try? JSONValue(parsing: Wire.encode(prompt))) ?? .null,
+                "artifact": (try? JSONValue(parsing: Wire.encode(prompt.stored))) ?? .null,
                 "provenance": provenance,
             ]
             object["template"] = template.map(JSONValue.string) ?? .null
             object["filled_template"] = filledTemplate.map(JSONValue.string) ?? .null
             return JSONValue.object(object).prettyPrinted() + "\n"
+        case .artifact:
+            return ((try? JSONValue(parsing: Wire.encode(prompt.stored))) ?? .null).prettyPrinted() + "\n"
         }
     }
 }

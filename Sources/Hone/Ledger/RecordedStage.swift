@@ -29,6 +29,8 @@ public struct RecordedStage: Sendable {
     public var error: String?
     /// Seconds spent in the stage's finished attempts.
     public var wallSeconds: Double
+    /// The host's check of the stage's pick against its start, once made.
+    public var selection: StageSelection? = nil
 
     /// The stage as `result.json` reports it (needs the seed and best prompts).
     var report: StageReport? {
@@ -36,6 +38,6 @@ public struct RecordedStage: Sendable {
         return StageReport(
             plugin: plugin, seedPrompt: seedPrompt, bestPrompt: bestPrompt, budgetCalls: budgetCalls,
             usedCalls: usedCalls, evaluatedPrompts: evaluatedPrompts, summary: summary, curve: curve,
-            wallSeconds: wallSeconds)
+            wallSeconds: wallSeconds, selection: selection)
     }
 }

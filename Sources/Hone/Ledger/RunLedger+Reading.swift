@@ -19,7 +19,7 @@ extension RunLedger {
                 stages: [], baseline: nil, best: nil)
             let s = try database.prepare("""
                 SELECT stage, plugin, status, budget_calls, used_calls, evaluated_prompts, attempts, seed_prompt_json,
-                    best_prompt_json, summary_json, curve_json, error, wall_seconds FROM stages ORDER BY stage
+                    best_prompt_json, summary_json, curve_json, error, wall_seconds, selection_json FROM stages ORDER BY stage
                 """)
             while try s.step() {
                 run.stages.append(RecordedStage(
@@ -29,7 +29,8 @@ extension RunLedger {
                     bestPrompt: s.optionalText(8).flatMap { try? Wire.decode(PromptArtifact.self, from: $0) },
                     summary: s.optionalText(9).flatMap { try? JSONValue(parsing: $0) },
                     curve: s.optionalText(10).flatMap { try? JSONValue(parsing: $0) }?.arrayValue,
-                    error: s.optionalText(11), wallSeconds: s.double(12)))
+                    error: s.optionalText(11), wallSeconds: s.double(12),
+                    selection: s.optionalText(13).flatMap { try? JSONValue(parsing: $0) }.flatMap(StageSelection.init(json:))))
             }
             let scores = try database.prepare("SELECT which, prompt_json, train, dev, test FROM scores")
             while try scores.step() {

@@ -25,6 +25,7 @@ public final class RunLedger: @unchecked Sendable {
     private let insertCall: SQLiteDatabase.Statement
     private let insertCandidate: SQLiteDatabase.Statement
     private let updateStageUsage: SQLiteDatabase.Statement
+    private let insertArtifact: SQLiteDatabase.Statement
 
     private init(path: String, create: Bool) throws {
         let db = try SQLiteDatabase(path: path, purpose: "run ledger")
@@ -36,6 +37,12 @@ public final class RunLedger: @unchecked Sendable {
         if create || version == 0 {
             try db.transaction {
                 try db.execute(LedgerSchema.create)
+                for v in 2...LedgerSchema.version { try db.execute(LedgerSchema.migrations[v]!) }
+                try db.execute("PRAGMA user_version = \(LedgerSchema.version)")
+            }
+        } else if version < LedgerSchema.version, version >= 1 {
+            try db.transaction {
+                for v in (version + 1)...LedgerSchema.version { try db.execute(LedgerSchema.migrations[v]!) }
                 try db.execute("PRAGMA user_version = \(LedgerSchema.version)")
             }
         } else if version != LedgerSchema.version {
@@ -48,9 +55,10 @@ public final class RunLedger: @unchecked Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertCandidate = try database.prepare("""
-            INSERT INTO candidates (stage, call, prompt_text, prompt_data_json, split, score, examples, failed, time)
+            INSERT INTO candidates (stage, call, prompt_text, artifact_sha256, split, score, examples, failed, time)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        insertArtifact = try database.prepare("INSERT OR IGNORE INTO artifacts (sha256, json) VALUES (?, ?)")
         updateStageUsage = try database.prepare("UPDATE stages SET used_calls = ?, evaluated_prompts = ? WHERE stage = ?")
     }
 
@@ -146,7 +154,7 @@ public final class RunLedger: @unchecked Sendable {
             let s = try database.prepare("INSERT OR REPLACE INTO scores (which, prompt_text, prompt_json, train, dev, test, time) VALUES (?, ?, ?, ?, ?, ?, ?)")
             s.bind(1, text: which)
             s.bind(2, text: prompt.text)
-            s.bind(3, text: try Wire.encode(prompt))
+            s.bind(3, text: try Wire.encode(prompt.stored))
             s.bind(4, double: scores.train)
             s.bind(5, double: scores.dev)
             s.bind(6, double: scores.test)
@@ -183,12 +191,37 @@ public final class RunLedger: @unchecked Sendable {
             s.bind(2, int: usedCalls)
             s.bind(3, int: evaluatedPrompts)
             s.bind(4, text: result.bestPrompt.text)
-            s.bind(5, text: try Wire.encode(result.bestPrompt))
+            s.bind(5, text: try Wire.encode(result.bestPrompt.stored))
             s.bind(6, text: result.summary?.serialized())
             s.bind(7, text: result.curve.map { JSONValue.array($0).serialized() })
             s.bind(8, double: Date().timeIntervalSince1970)
             s.bind(9, double: wallSeconds)
             s.bind(10, int: index)
+            _ = try s.step()
+        }
+    }
+
+    /// Stores `prompt` once in `artifacts` (unless it is a bare text) and returns its key, the
+    /// SHA-256 of its identity; nil for a text artifact without data. Call inside a transaction.
+    private func storeArtifact(_ prompt: PromptArtifact) throws -> String? {
+        let stored = prompt.stored
+        guard stored.kind != .text || stored.data != nil || stored.parts != nil else { return nil }
+        let identity = stored.identity
+        let key = SHA256.hex(Array(identity.utf8))
+        insertArtifact.reset()
+        insertArtifact.bind(1, text: key)
+        insertArtifact.bind(2, text: identity)
+        _ = try insertArtifact.step()
+        insertArtifact.reset()
+        return key
+    }
+
+    /// Records the host's check of a stage's pick against its starting prompt on train+dev.
+    func recordSelection(_ index: Int, _ selection: StageSelection) throws {
+        try database.transaction {
+            let s = try database.prepare("UPDATE stages SET selection_json = ? WHERE stage = ?")
+            s.bind(1, text: selection.json.serialized())
+            s.bind(2, int: index)
             _ = try s.step()
         }
     }
@@ -262,7 +295,7 @@ public final class RunLedger: @unchecked Sendable {
                     k.bind(1, int: stage)
                     k.bind(2, int: callID)
                     k.bind(3, text: candidate.prompt.text)
-                    k.bind(4, text: candidate.prompt.data.map { $0.serialized() })
+                    k.bind(4, text: try storeArtifact(candidate.prompt))
                     k.bind(5, text: candidate.split)
                     k.bind(6, double: candidate.score.score)
                     k.bind(7, int: candidate.examples)

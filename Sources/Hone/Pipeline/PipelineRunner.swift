@@ -27,8 +27,13 @@ public final class PipelineRunner: @unchecked Sendable {
     /// Plugin paths given on the command line, recorded in the ledger for `hone resume`.
     public var commandLinePluginPaths: [String] = []
 
+    /// Where `rendered` artifacts' renderers come from (default: the plugins on ``searchPath``,
+    /// through their `hone.artifact.renderer/1` extension).
+    public var rendererSource: (any ArtifactRendererSource)?
+
     private let lock = NSLock()
     private var activeContext: StageContext?
+    private var hostContext: StageContext?
     private var cancelled = false
 
     /// Creates a runner. `searchPath` defaults to the standard one plus the config's `plugin_paths`.
@@ -85,8 +90,20 @@ public final class PipelineRunner: @unchecked Sendable {
         public var backend: Backend
         /// One optimizer per stage.
         public var optimizers: [Optimizer]
-        /// The evaluator.
-        public var evaluator: ClassificationEvaluator
+        /// The evaluator every prompt of the run is scored with.
+        public var evaluator: any Evaluator
+        /// Renders `rendered` artifacts before they are scored.
+        public var rendering: PromptRendering
+
+        /// Creates a prepared pipeline (``PipelineRunner/prepare()`` makes one from the config);
+        /// without `rendering`, rendered artifacts must carry their per-input texts.
+        public init(splits: TaskSplits, backend: Backend, optimizers: [Optimizer], evaluator: any Evaluator, rendering: PromptRendering? = nil) {
+            self.splits = splits
+            self.backend = backend
+            self.optimizers = optimizers
+            self.evaluator = evaluator
+            self.rendering = rendering ?? PromptRendering(source: nil)
+        }
     }
 
     /// Loads data, opens the backend, loads the stages' plugins, validates each stage config
@@ -105,6 +122,9 @@ public final class PipelineRunner: @unchecked Sendable {
             logger.warning("\(splits.testOverlap) test example(s) also appear in train or dev; their test scores are not fully held out")
         }
         let backend = try openBackend()
+        let rendering = makeRendering()
+        let evaluator = EvaluatorFactory.make(task: config.task, backend: backend, rendering: rendering)
+        try EvaluatorFactory.checkCapabilities(of: evaluator, on: backend)
         let registry = PluginRegistry(searchPath: searchPath)
         for refusal in registry.refusals { logger.warning("\(refusal.description)") }
         var optimizers: [Optimizer] = []
@@ -119,10 +139,15 @@ public final class PipelineRunner: @unchecked Sendable {
             }
             optimizers.append(optimizer)
         }
-        let evaluator = ClassificationEvaluator(
-            backend: backend, template: config.task.template, labels: config.task.labels,
-            metric: config.task.metric, maxFailureRate: config.task.maxFailureRate, nullLabel: config.task.nullLabel)
-        return Prepared(splits: splits, backend: backend, optimizers: optimizers, evaluator: evaluator)
+        return Prepared(splits: splits, backend: backend, optimizers: optimizers, evaluator: evaluator, rendering: rendering)
+    }
+
+    /// The rendering step of this runner: renderers from ``rendererSource`` (else the plugin
+    /// search path), the host's own context for renderings outside a stage.
+    public func makeRendering() -> PromptRendering {
+        PromptRendering(source: rendererSource ?? PluginRendererSource(searchPath: searchPath)) { [weak self] in
+            self?.lock.withLock { self?.hostContext }
+        }
     }
 
     /// The cache file this runner uses, or nil when the persistent cache is off.
@@ -223,25 +248,59 @@ public final class PipelineRunner: @unchecked Sendable {
     private func stagesAndScores(_ prepared: Prepared, ledger: RunLedger?, recorded: RecordedRun?, started: Date) throws -> RunReport {
         let splits = prepared.splits
         let evaluator = prepared.evaluator
+        let host = StageContext(
+            stageIndex: -1, pluginID: "host", train: [], dev: [], evaluator: evaluator, backend: prepared.backend,
+            budgetCalls: nil, checkpointFile: nil, logger: logger, onProgress: { _, _, _ in }, ledger: ledger)
+        host.rendering = prepared.rendering
+        lock.withLock { hostContext = host }
+        defer { lock.withLock { hostContext = nil } }
         var hostCalls = 0
-        func scores(_ prompt: PromptArtifact) throws -> SplitScores {
-            func on(_ split: [LabeledExample], named name: String) throws -> Double {
-                hostCalls += split.count
-                let examples = split.enumerated().map { (index: $0, example: $1) }
-                guard let ledger else { return try evaluator.evaluate([prompt], on: examples, details: false)[0].score }
-                return try BackendCallRecord.measure(
-                    backend: prepared.backend, stage: nil, op: "evaluate", requestHash: BackendCallRecord.hash([name, "all", prompt.text]),
-                    items: split.count, record: { call in
-                        do { try ledger.record(call) } catch { logger.error("the run ledger could not record a host scoring: \(error)") }
-                    }) {
-                    try evaluator.evaluate([prompt], on: examples, details: false)[0].score
-                }
+        /// The host's own score of `prompt` on `examples` (named for the ledger), recorded
+        /// without a stage; a rendered prompt is rendered first, in a call of its own.
+        func score(_ prompt: PromptArtifact, on split: [LabeledExample], named name: String) throws -> Double {
+            hostCalls += split.count
+            let examples = split.enumerated().map { (index: $0, example: $1) }
+            let applied = try prepared.rendering.materialize([prompt], inputs: split.map(\.input), context: host)
+            guard let ledger else { return try evaluator.evaluate(applied, on: examples, details: false)[0].score }
+            return try BackendCallRecord.measure(
+                backend: prepared.backend, stage: nil, op: "evaluate", requestHash: BackendCallRecord.hash([name, "all", prompt.identity]),
+                items: split.count, record: { call in
+                    do { try ledger.record(call) } catch { logger.error("the run ledger could not record a host scoring: \(error)") }
+                }) {
+                try evaluator.evaluate(applied, on: examples, details: false)[0].score
             }
-            return SplitScores(train: try on(splits.train, named: "train"), dev: try on(splits.dev, named: "dev"), test: try on(splits.test, named: "test"))
+        }
+        func scores(_ prompt: PromptArtifact) throws -> SplitScores {
+            SplitScores(train: try score(prompt, on: splits.train, named: "train"), dev: try score(prompt, on: splits.dev, named: "dev"), test: try score(prompt, on: splits.test, named: "test"))
+        }
+        /// The host's check of a stage's pick against its start, on train+dev. After the last
+        /// stage the backend's own budget no longer applies (as for the final scoring); after an
+        /// earlier one, a spent backend budget leaves the pick unchecked, with a warning.
+        func select(_ pick: PromptArtifact, from start: PromptArtifact, stage i: Int, last: Bool) throws -> StageSelection? {
+            let both = splits.train + splits.dev
+            if last { prepared.backend.suspendBudget() }
+            let startScore: Double, pickScore: Double
+            do {
+                startScore = try score(start, on: both, named: "train+dev")
+                pickScore = try score(pick, on: both, named: "train+dev")
+            } catch let error as BudgetExhaustedError {
+                logger.warning("stage \(i + 1): the backend's budget is spent, so its pick goes on unchecked against its starting prompt (\(error))")
+                return nil
+            }
+            let selection = StageSelection(
+                start: start, pick: pick, startScore: startScore, pickScore: pickScore,
+                keepIfWorse: i < config.stages.count ? config.stages[i].keepIfWorse : false)
+            if selection.keepsPick {
+                logger.info("stage \(i + 1): \(selection.sentence)")
+            } else {
+                logger.warning("stage \(i + 1): \(selection.sentence)")
+            }
+            note(ledger) { try $0.recordSelection(i, selection) }
+            return selection
         }
         let baselinePrompt = PromptArtifact(text: config.task.prompt)
         let baseline: SplitScores
-        if let recordedBaseline = recorded?.baseline, recordedBaseline.prompt.text == baselinePrompt.text {
+        if let recordedBaseline = recorded?.baseline, recordedBaseline.prompt.identity == baselinePrompt.identity {
             logger.info("baseline scores taken from the ledger")
             baseline = recordedBaseline.scores
             hostCalls += splits.train.count + splits.dev.count + splits.test.count
@@ -250,11 +309,17 @@ public final class PipelineRunner: @unchecked Sendable {
             baseline = try scores(baselinePrompt)
             note(ledger) { try $0.recordScores("baseline", prompt: baselinePrompt, scores: baseline) }
         }
+        let labelIndex = Dictionary(uniqueKeysWithValues: config.task.labels.enumerated().map { ($1.name, $0) })
+        func described(_ split: [LabeledExample]) -> [TaskExample] {
+            split.enumerated().map { i, e in
+                config.task.type == .generation
+                    ? TaskExample(index: i, input: e.input, reference: e.label)
+                    : TaskExample(index: i, input: e.input, label: labelIndex[e.label]!)
+            }
+        }
         let task = TaskDescription(
-            template: config.task.template, labels: config.task.labels, metric: config.task.metric,
-            train: splits.train.enumerated().map { TaskExample(index: $0, input: $1.input, label: evaluator.index(ofLabel: $1.label)!) },
-            dev: splits.dev.enumerated().map { TaskExample(index: $0, input: $1.input, label: evaluator.index(ofLabel: $1.label)!) },
-            unlabeled: splits.unlabeled)
+            type: config.task.type, template: config.task.template, labels: config.task.labels, metric: config.task.metric,
+            train: described(splits.train), dev: described(splits.dev), unlabeled: splits.unlabeled)
         var seed = baselinePrompt
         var stageReports: [StageReport] = []
         for (i, optimizer) in prepared.optimizers.enumerated() {
@@ -263,16 +328,19 @@ public final class PipelineRunner: @unchecked Sendable {
             // A stage stopped by Ctrl-C after spending its whole budget has nothing left to do:
             // running it again could only return its seed, so its best prompt so far stands.
             let spent = previous.map { p in p.status == .cancelled && budget.map { p.usedCalls >= $0 } == true } ?? false
-            if let previous, previous.status == .done || spent, let report = previous.report {
+            if let previous, previous.status == .done || spent, var report = previous.report {
                 if spent {
                     note(ledger) {
                         try $0.stageFinished(i, status: .done, result: RunResult(bestPrompt: report.bestPrompt, summary: report.summary, curve: report.curve),
                                              usedCalls: report.usedCalls, evaluatedPrompts: report.evaluatedPrompts, wallSeconds: report.wallSeconds)
                     }
                 }
-                logger.info("stage \(i + 1)/\(prepared.optimizers.count): \(optimizer.id) already done; its best prompt \"\(report.bestPrompt.text)\" seeds the next stage")
+                if report.selection == nil, report.bestPrompt.identity != report.seedPrompt.identity {
+                    report.selection = try select(report.bestPrompt, from: report.seedPrompt, stage: i, last: i == prepared.optimizers.count - 1)
+                }
+                logger.info("stage \(i + 1)/\(prepared.optimizers.count): \(optimizer.id) already done; its prompt \"\(report.outputPrompt.text)\" seeds the next stage")
                 stageReports.append(report)
-                seed = report.bestPrompt
+                seed = report.outputPrompt
                 continue
             }
             let stageStart = Date()
@@ -283,6 +351,7 @@ public final class PipelineRunner: @unchecked Sendable {
                 logger: logger, onProgress: onProgress, ledger: ledger,
                 usedCalls: previous?.usedCalls ?? 0, evaluatedPrompts: previous?.evaluatedPrompts ?? 0,
                 checkpoint: try previous.flatMap { _ in try ledger?.checkpoint(stage: i) })
+            context.rendering = prepared.rendering
             let alreadyCancelled = lock.withLock { () -> Bool in
                 activeContext = context
                 return cancelled
@@ -299,7 +368,7 @@ public final class PipelineRunner: @unchecked Sendable {
             note(ledger) { try $0.stageStarted(i, seed: seed) }
             let request = RunRequest(
                 stageIndex: i, seedPrompt: seed, task: task, budget: context.budget,
-                seed: config.seed &+ UInt64(i) &* 0x9E37_79B9)
+                seed: config.seed &+ UInt64(i) &* 0x9E37_79B9, backend: prepared.backend.description)
             let wallBefore = previous?.wallSeconds ?? 0
             let result: RunResult
             do {
@@ -316,8 +385,8 @@ public final class PipelineRunner: @unchecked Sendable {
                 activeContext = nil
                 return cancelled
             }
-            let report = StageReport(
-                plugin: optimizer.id, seedPrompt: seed, bestPrompt: result.bestPrompt, budgetCalls: budget,
+            var report = StageReport(
+                plugin: optimizer.id, seedPrompt: seed, bestPrompt: result.bestPrompt.stored, budgetCalls: budget,
                 usedCalls: context.usedCalls, evaluatedPrompts: context.evaluatedPrompts, summary: result.summary,
                 curve: result.curve, wallSeconds: wallBefore + Date().timeIntervalSince(stageStart))
             note(ledger) {
@@ -325,8 +394,11 @@ public final class PipelineRunner: @unchecked Sendable {
                     i, status: stoppedByCancel ? .cancelled : .done, result: result, usedCalls: report.usedCalls,
                     evaluatedPrompts: report.evaluatedPrompts, wallSeconds: report.wallSeconds)
             }
+            if report.bestPrompt.identity != seed.identity {
+                report.selection = try select(report.bestPrompt, from: seed, stage: i, last: i == prepared.optimizers.count - 1)
+            }
             stageReports.append(report)
-            seed = result.bestPrompt
+            seed = report.outputPrompt
         }
         prepared.backend.suspendBudget()
         logger.info("scoring the best prompt \"\(seed.text)\" on train, dev and test")
@@ -338,7 +410,8 @@ public final class PipelineRunner: @unchecked Sendable {
             name: config.name, metric: config.task.metric, baselinePrompt: baselinePrompt, bestPrompt: seed,
             baseline: baseline, best: best, splitSizes: (splits.train.count, splits.dev.count, splits.test.count),
             stages: stageReports, backendCalls: hostCalls + stageReports.reduce(0) { $0 + $1.usedCalls },
-            usage: usage, wallSeconds: (recorded?.wallSeconds ?? 0) + Date().timeIntervalSince(started), backendName: prepared.backend.name)
+            usage: usage, wallSeconds: (recorded?.wallSeconds ?? 0) + Date().timeIntervalSince(started), backendName: prepared.backend.name,
+            taskType: config.task.type)
         if let outputDirectory { try write(report, to: outputDirectory) }
         return report
     }
@@ -347,5 +420,7 @@ public final class PipelineRunner: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data((report.json.prettyPrinted() + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/result.json"), options: .atomic)
         try Data((report.bestPrompt.text + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/best_prompt.txt"), options: .atomic)
+        let artifact = try JSONValue(parsing: Wire.encode(report.bestPrompt.stored)).prettyPrinted() + "\n"
+        try Data(artifact.utf8).write(to: URL(fileURLWithPath: directory + "/best_prompt.json"), options: .atomic)
     }
 }

@@ -18,7 +18,7 @@ public struct StageReport: Sendable {
     public var plugin: String
     /// The prompt the stage started from.
     public var seedPrompt: PromptArtifact
-    /// The prompt it returned.
+    /// The prompt the stage returned (its pick).
     public var bestPrompt: PromptArtifact
     /// The budget limit, if any.
     public var budgetCalls: Int?
@@ -32,12 +32,19 @@ public struct StageReport: Sendable {
     public var curve: [JSONValue]?
     /// Seconds the stage took.
     public var wallSeconds: Double
+    /// The host's check of the stage's pick against its starting prompt (nil when the stage
+    /// returned its starting prompt, or the run predates the check).
+    public var selection: StageSelection?
+
+    /// The prompt that went on from the stage: its pick, unless the host kept its starting
+    /// prompt because the pick scored lower on train+dev (see ``selection``).
+    public var outputPrompt: PromptArtifact { selection?.kept ?? bestPrompt }
 
     var json: JSONValue {
         var o: [String: JSONValue] = [
             "plugin": .string(plugin),
-            "seed_prompt": (try? JSONValue(parsing: Wire.encode(seedPrompt))) ?? .null,
-            "best_prompt": (try? JSONValue(parsing: Wire.encode(bestPrompt))) ?? .null,
+            "seed_prompt": (try? JSONValue(parsing: Wire.encode(seedPrompt.stored))) ?? .null,
+            "best_prompt": (try? JSONValue(parsing: Wire.encode(bestPrompt.stored))) ?? .null,
             "used_calls": .number(Double(usedCalls)),
             "evaluated_prompts": .number(Double(evaluatedPrompts)),
             "wall_seconds": .number(wallSeconds),
@@ -45,6 +52,10 @@ public struct StageReport: Sendable {
         o["budget_calls"] = budgetCalls.map { .number(Double($0)) } ?? .null
         if let summary { o["summary"] = summary }
         if let curve { o["curve"] = .array(curve) }
+        if let selection {
+            o["selection"] = selection.json
+            o["output_prompt"] = (try? JSONValue(parsing: Wire.encode(outputPrompt.stored))) ?? .null
+        }
         return .object(o)
     }
 }
@@ -76,6 +87,8 @@ public struct RunReport: Sendable {
     public var wallSeconds: Double
     /// The backend's name.
     public var backendName: String
+    /// Classification or generation.
+    public var taskType: TaskType = .classification
 
     /// The report as JSON (the `result.json` format; see docs/config.md).
     public var json: JSONValue {
@@ -89,9 +102,10 @@ public struct RunReport: Sendable {
             "name": .string(name),
             "metric": .string(metric),
             "backend": .string(backendName),
-            "baseline_prompt": (try? JSONValue(parsing: Wire.encode(baselinePrompt))) ?? .null,
+            "task_type": .string(taskType.rawValue),
+            "baseline_prompt": (try? JSONValue(parsing: Wire.encode(baselinePrompt.stored))) ?? .null,
             "best_prompt_text": .string(bestPrompt.text),
-            "best_prompt": (try? JSONValue(parsing: Wire.encode(bestPrompt))) ?? .null,
+            "best_prompt": (try? JSONValue(parsing: Wire.encode(bestPrompt.stored))) ?? .null,
             "scores": ["baseline": baseline.json, "best": best.json],
             "split_sizes": ["train": .number(Double(splitSizes.train)), "dev": .number(Double(splitSizes.dev)), "test": .number(Double(splitSizes.test))],
             "stages": .array(stages.map(\.json)),

@@ -37,6 +37,12 @@ public final class StageContext: @unchecked Sendable {
     private var ledgerFailed = false
     /// Number of candidate prompts evaluated (per split).
     public private(set) var evaluatedPrompts = 0
+    /// Renders `rendered` artifacts before they are scored (their renderers' backend calls go
+    /// through this context, so the stage's budget pays for them).
+    public var rendering: PromptRendering?
+    /// Whether this context serves the host's own scorings (no stage): its calls are recorded
+    /// without a stage.
+    public var isHostContext: Bool { stageIndex < 0 }
 
     /// Creates a stage context.
     ///
@@ -96,23 +102,37 @@ public final class StageContext: @unchecked Sendable {
         for i in indices where !split.indices.contains(i) {
             throw PluginError.invalidArgument("index \(i) is outside the \(request.split.rawValue) split (0..<\(split.count))")
         }
-        try charge(request.prompts.count * indices.count)
+        guard request.samples >= 1, request.samples <= 64 else {
+            throw PluginError.invalidArgument("samples must be between 1 and 64, got \(request.samples)")
+        }
+        for (p, prompt) in request.prompts.enumerated() {
+            if let given = prompt.perInput, given.count != indices.count {
+                throw PluginError.invalidArgument("prompts[\(p)].per_input has \(given.count) texts for \(indices.count) requested examples; send one per example, in request order")
+            }
+        }
+        let samples = evaluator.taskType == .generation ? request.samples : 1
+        try charge(request.prompts.count * indices.count * samples)
         let examples = indices.map { (index: $0, example: split[$0]) }
         let results: [PromptScore]
         do {
+            // Rendered artifacts are rendered first, apart from the scoring call, so their
+            // renderer's own backend calls are recorded (and charged) as calls of their own.
+            let prompts = try rendering.map { try $0.materialize(request.prompts, inputs: examples.map(\.example.input), context: self) } ?? request.prompts
             results = try measured(
-                op: "evaluate", items: request.prompts.count * indices.count,
-                hash: [request.split.rawValue, request.indices.map { $0.map(String.init).joined(separator: ",") } ?? "all"] + request.prompts.map(\.text),
+                op: "evaluate", items: request.prompts.count * indices.count * samples,
+                hash: [request.split.rawValue, request.indices.map { $0.map(String.init).joined(separator: ",") } ?? "all", "samples=\(samples)"] + prompts.map(\.identity) + prompts.map { ($0.perInput ?? []).joined(separator: "\u{1E}") },
                 candidates: { results in
                     results.enumerated().map { (prompt: request.prompts[$0.offset], split: request.split.rawValue, score: $0.element, examples: indices.count) }
                 }, countsEvaluations: request.prompts.count
             ) {
-                try evaluator.evaluate(request.prompts, on: examples, details: request.details)
+                try evaluator.evaluate(prompts, on: examples, options: EvaluationOptions(details: request.details, samples: samples, renderContext: self))
             }
         } catch let error as BackendError {
             throw PluginError.backend(error.message)
         } catch let error as BudgetExhaustedError {
             throw PluginError.budgetExhausted(error.description)
+        } catch let error as ArtifactError {
+            throw PluginError.invalidArgument(error.message)
         }
         return EvaluateResponse(results: results, budget: budget)
     }
@@ -131,7 +151,7 @@ public final class StageContext: @unchecked Sendable {
         }
         var scored: R?
         return try BackendCallRecord.measure(
-            backend: backend, stage: stageIndex, op: op, requestHash: BackendCallRecord.hash(hash()), items: items,
+            backend: backend, stage: isHostContext ? nil : stageIndex, op: op, requestHash: BackendCallRecord.hash(hash()), items: items,
             record: { call in
                 let counts = lock.withLock { () -> (Int, Int) in
                     if scored != nil { evaluatedPrompts += countsEvaluations }

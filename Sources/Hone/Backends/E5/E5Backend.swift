@@ -1,3 +1,4 @@
+import HoneSDK
 import Foundation
 
 /// The embedded default backend: multilingual-e5-small on the CPU, no server, no key.
@@ -12,6 +13,12 @@ public final class E5Backend: Backend, @unchecked Sendable {
 
     public let name = "e5"
     public let capabilities: Set<BackendCapability> = [.embed, .score]
+    /// The space of the embedded model: `e5/multilingual-e5-small`.
+    public static let space = EmbeddingSpace(backend: "e5", model: "multilingual-e5-small")
+    /// ``space``.
+    public var embeddingSpace: EmbeddingSpace? { E5Backend.space }
+    /// ``temperature``: scores are cosine similarities over it.
+    public var classifierTemperature: Double? { temperature }
     /// Similarity temperature for `score`.
     public let temperature: Double
     /// Texts per engine call.

@@ -1,3 +1,4 @@
+import HoneSDK
 import Foundation
 
 /// The offline generator: answers a prompt with sentences *copied from its input document*,
@@ -29,6 +30,10 @@ public final class ExtractiveGenerator: Backend, @unchecked Sendable {
     public var name: String { "extractive(\(embedder.name))" }
     /// `generate`, plus what the embedder offers.
     public var capabilities: Set<BackendCapability> { embedder.capabilities.union([.generate]) }
+    /// The embedder's space.
+    public var embeddingSpace: EmbeddingSpace? { embedder.embeddingSpace }
+    /// The embedder's classifier temperature.
+    public var classifierTemperature: Double? { embedder.classifierTemperature }
     /// The embedder's usage (extraction itself calls no model beyond it).
     public var usage: BackendUsage { embedder.usage }
 

@@ -22,6 +22,10 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
     public let name: String
     /// What the config says the server offers.
     public var capabilities: Set<BackendCapability> { configuration.capabilities }
+    /// `openai/<model>` when the server embeds.
+    public var embeddingSpace: EmbeddingSpace? {
+        capabilities.contains(.embed) ? EmbeddingSpace(backend: "openai", model: configuration.model) : nil
+    }
     /// Called after every request that reached a server (for the run ledger); may be called from
     /// several threads.
     public var callObserver: (@Sendable (HTTPCallRecord) -> Void)? {
