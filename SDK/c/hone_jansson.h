@@ -82,14 +82,12 @@ extern "C" {
 #endif
 
 /**
- * True when the host table `host` has the function `field` (it was compiled
- * with a hone.h that has it, per `struct_size`, and the pointer is set).
- * Check it before calling a field appended after ABI 1.0.
+ * True when the host table `host` has the function `field`: `host` is not
+ * NULL, HONE_HAS_FIELD (hone.h) says its `struct_size` covers the field, and
+ * the pointer is set. Check it before calling a field appended after ABI 1.0.
  */
-#define HONE_HOST_HAS(host, field)                                                    \
-    ((host) != NULL &&                                                                \
-     (size_t)(host)->struct_size >= offsetof(hone_host, field) + sizeof((host)->field) && \
-     (host)->field != NULL)
+#define HONE_HOST_HAS(host, field) \
+    ((host) != NULL && HONE_HAS_FIELD(host, hone_host, field) && (host)->field != NULL)
 
 /* ------------------------------------------------------------------------- */
 /* A growable buffer that is a hone_sink                                     */

@@ -84,7 +84,7 @@ static hone_status fixture_run(void *instance, const char *run_json, hone_sink *
 
 static void fixture_destroy(void *instance) { free(instance); }
 
-static const hone_optimizer_vtable vtable = {sizeof(hone_optimizer_vtable), fixture_create, fixture_run, fixture_destroy};
+static const hone_optimizer_vtable vtable = {sizeof(hone_optimizer_vtable), fixture_create, fixture_run, fixture_destroy, NULL};
 
 static const hone_plugin_descriptor descriptor = {
     sizeof(hone_plugin_descriptor), HONE_KIND_OPTIMIZER, FIXTURE_ID, "Fixture", "0.0.1",

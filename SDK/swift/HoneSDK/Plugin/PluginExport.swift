@@ -47,7 +47,8 @@ public enum PluginExport {
             destroy: { instance in
                 guard let instance else { return }
                 Unmanaged<InstanceBox>.fromOpaque(instance).release()
-            }))
+            },
+            get_extension: nil))
         return v
     }()
 
