@@ -69,6 +69,24 @@ final class ABICompatibilityTests: XCTestCase {
         XCTAssertFalse(ABILayout.covers(UInt32(ABILayout.optimizerVTableSize1_0), \hone_optimizer_vtable.get_extension))
     }
 
+    func testToolchainRuleIsStatedIdenticallyInTheHeaderTheDocsAndTheSwiftSDK() throws {
+        /// The rule's sentences in `file`, with comment markers and line breaks removed.
+        func rule(_ file: String) throws -> String {
+            let text = try String(contentsOfFile: TestEnvironment.repository + "/" + file, encoding: .utf8)
+            let start = try XCTUnwrap(text.range(of: "A descriptor's `toolchain`"), "\(file) does not state the rule")
+            let end = try XCTUnwrap(text.range(of: "any other value.", range: start.upperBound..<text.endIndex))
+            return text[start.lowerBound..<end.upperBound]
+                .split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces).drop { "*/".contains($0) }.trimmingCharacters(in: .whitespaces) }
+                .joined(separator: " ")
+        }
+        let header = try rule("SDK/include/hone.h")
+        XCTAssertEqual(try rule("docs/plugins.md"), header)
+        XCTAssertEqual(try rule("SDK/swift/HoneSDK/Boundary/Toolchain.swift"), header)
+        XCTAssertTrue(header.contains("\"swift-MAJOR.MINOR\""), header)
+        XCTAssertNotNil(SwiftToolchain.identifier.range(of: #"^swift-\d+\.\d+$"#, options: .regularExpression), "this host follows the rule")
+    }
+
     // MARK: an old plugin in a new host
 
     func testAPluginBuiltAgainstTheFrozen1_0HeaderLoadsAndRunsAStage() throws {
