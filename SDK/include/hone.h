@@ -167,9 +167,10 @@ typedef struct hone_plugin_descriptor hone_plugin_descriptor;
  * appended: read a field added after 1.0 only if
  * HONE_HAS_FIELD(host, hone_host, field). Every field below is from 1.0.
  *
- * Threading: every function may be called from the thread the host called
- * the plugin on (inside `create` or `run`). Calling from other threads the
- * plugin starts is allowed for `log`, `progress` and `is_cancelled` only.
+ * Threading (the tags on each function): every function may be called from
+ * the thread the host called the plugin on (inside `create`, `run`, `open` or
+ * `render`). Calling from other threads the plugin starts is allowed for the
+ * [any-thread] ones only: `log`, `progress`, `is_cancelled`, `get_extension`.
  */
 struct hone_host {
     /** sizeof(hone_host) as the host was compiled. */
@@ -419,7 +420,7 @@ typedef struct hone_artifact_renderer {
  */
 HONE_EXPORT const hone_plugin_library *hone_plugin_entry_v1(void);
 
-/** A short English name for a status code ("ok", "budget exhausted", ...). */
+/** A short English name for a status code ("ok", "budget exhausted", ...). [any-thread] [static: the result] */
 static inline const char *hone_status_name(hone_status status) {
     switch (status) {
     case HONE_OK: return "ok";

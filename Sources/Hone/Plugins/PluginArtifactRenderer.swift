@@ -19,6 +19,7 @@ public final class PluginArtifactRenderer: @unchecked Sendable {
 
     private let functions: UnsafePointer<hone_artifact_renderer>
     private let host: HostTable
+    /// Kept alive for the host table, which points at it unretained.
     private let context: StageContext
     private let handle: UnsafeMutableRawPointer
     private let lock = NSLock()
@@ -74,7 +75,6 @@ public final class PluginArtifactRenderer: @unchecked Sendable {
         lock.withLock {
             PluginOptimizer.onDedicatedThread { withExtendedLifetime(host) { close(handle) } }
         }
-        withExtendedLifetime(context) {}
     }
 
     /// The `{prompt}` text of each input, in order: exactly one per input.
