@@ -37,22 +37,13 @@ extension PluginExport {
         _ artifact: UnsafePointer<CChar>?, _ outRenderer: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
         _ errorSink: UnsafeMutablePointer<hone_sink>?
     ) -> hone_status {
-        guard let descriptor, let host, let artifact, let outRenderer else {
-            errorSink?.send("open called with a NULL descriptor, host, artifact or out pointer")
-            return hone_status(HONE_ERR_INVALID_ARGUMENT)
-        }
-        guard let type = registry.type(of: descriptor), let rendererType = type.artifactRenderer else {
-            errorSink?.send("this plugin offers no artifact renderer")
-            return hone_status(HONE_ERR_UNSUPPORTED)
-        }
-        do {
+        instantiate("open", descriptor, host, outRenderer, errorSink) { type, connection in
+            guard let rendererType = type.artifactRenderer else {
+                throw PluginError.unsupported("\(type.descriptor.id) offers no artifact renderer")
+            }
+            guard let artifact else { throw PluginError.invalidArgument("open called with a NULL artifact") }
             let decoded = try Wire.decode(PromptArtifact.self, from: String(cString: artifact))
-            let connection = HostConnection(host)
-            let renderer = try rendererType.init(artifact: decoded, host: connection)
-            outRenderer.pointee = Unmanaged.passRetained(RendererBox(renderer: renderer, host: connection)).toOpaque()
-            return hone_status(HONE_OK)
-        } catch {
-            return status(of: error, into: errorSink)
+            return RendererBox(renderer: try rendererType.init(artifact: decoded, host: connection), host: connection)
         }
     }
 

@@ -132,19 +132,31 @@ public enum PluginExport {
         _ config: UnsafePointer<CChar>?, _ outInstance: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
         _ errorSink: UnsafeMutablePointer<hone_sink>?
     ) -> hone_status {
-        guard let descriptor, let host, let outInstance else {
-            errorSink?.send("create called with a NULL descriptor, host or out pointer")
+        instantiate("create", descriptor, host, outInstance, errorSink) { type, connection in
+            let configValue = try JSONValue(parsing: config.map { String(cString: $0) } ?? "{}")
+            return InstanceBox(optimizer: try type.init(config: configValue, host: connection), host: connection)
+        }
+    }
+
+    /// The common part of `create` and a renderer's `open`: finds the optimizer type of
+    /// `descriptor`, calls `make` with it and a connection to `host`, and hands the retained
+    /// result out through `out`. A NULL argument, a foreign descriptor or a thrown error becomes
+    /// a status and a message in `errorSink`.
+    static func instantiate(
+        _ call: String, _ descriptor: UnsafePointer<hone_plugin_descriptor>?, _ host: UnsafePointer<hone_host>?,
+        _ out: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ errorSink: UnsafeMutablePointer<hone_sink>?,
+        _ make: (any HoneOptimizer.Type, HostConnection) throws -> AnyObject
+    ) -> hone_status {
+        guard let descriptor, let host, let out else {
+            errorSink?.send("\(call) called with a NULL descriptor, host or out pointer")
             return hone_status(HONE_ERR_INVALID_ARGUMENT)
         }
         guard let type = registry.type(of: descriptor) else {
-            errorSink?.send("descriptor does not belong to this library")
+            errorSink?.send("\(call): the descriptor does not belong to this library")
             return hone_status(HONE_ERR_INVALID_ARGUMENT)
         }
         do {
-            let configValue = try JSONValue(parsing: config.map { String(cString: $0) } ?? "{}")
-            let connection = HostConnection(host)
-            let optimizer = try type.init(config: configValue, host: connection)
-            outInstance.pointee = Unmanaged.passRetained(InstanceBox(optimizer: optimizer, host: connection)).toOpaque()
+            out.pointee = Unmanaged.passRetained(try make(type, HostConnection(host))).toOpaque()
             return hone_status(HONE_OK)
         } catch {
             return status(of: error, into: errorSink)
