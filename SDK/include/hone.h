@@ -123,7 +123,7 @@ enum {
     HONE_LOG_ERROR = 4
 };
 
-/** Plugin kinds. Only optimizers exist in ABI 1.0; the others are reserved. */
+/** Plugin kinds. Only optimizers exist in ABI 1.x; the others are reserved. */
 enum {
     HONE_KIND_OPTIMIZER = 1,
     HONE_KIND_EVALUATOR = 2,   /* reserved */
