@@ -368,3 +368,48 @@ hone_status hone_config_array(const json_t *config, const char *key, const json_
     }
     return wrong_type(key, "an array", value, error);
 }
+
+/* ------------------------------------------------------------------------- */
+/* Artifact renderers                                                        */
+/* ------------------------------------------------------------------------- */
+
+json_t *hone_render_inputs(const char *request_json, hone_sink *error) {
+    json_t *request = hone_json_parse(request_json, "render request", error);
+    if (request == NULL) return NULL;
+    json_t *inputs = json_object_get(request, "inputs"); /* borrowed */
+    if (!json_is_array(inputs)) {
+        hone_sink_printf(error, "render request: \"inputs\" is %s, expected an array of strings",
+                         hone_json_type_name(inputs));
+        json_decref(request);
+        return NULL;
+    }
+    for (size_t i = 0; i < json_array_size(inputs); i++) {
+        json_t *input = json_array_get(inputs, i);
+        if (!json_is_string(input)) {
+            hone_sink_printf(error, "render request: inputs[%zu] is %s, expected a string", i,
+                             hone_json_type_name(input));
+            json_decref(request);
+            return NULL;
+        }
+    }
+    json_incref(inputs);
+    json_decref(request);
+    return inputs;
+}
+
+hone_status hone_render_write_prompts(hone_sink *result, const json_t *prompts, size_t input_count) {
+    if (!json_is_array(prompts) || json_array_size(prompts) != input_count) {
+        return hone_fail(result, HONE_ERR_INTERNAL, "render: %zu prompts for %zu inputs; return exactly one per input",
+                         json_is_array(prompts) ? json_array_size(prompts) : 0, input_count);
+    }
+    for (size_t i = 0; i < input_count; i++) {
+        if (!json_is_string(json_array_get(prompts, i))) {
+            return hone_fail(result, HONE_ERR_INTERNAL, "render: prompts[%zu] is %s, expected a string", i,
+                             hone_json_type_name(json_array_get(prompts, i)));
+        }
+    }
+    json_t *answer = json_pack("{s:O}", "prompts", (json_t *)prompts);
+    hone_status status = hone_sink_write_json(result, answer);
+    json_decref(answer);
+    return status;
+}

@@ -82,14 +82,12 @@ extern "C" {
 #endif
 
 /**
- * True when the host table `host` has the function `field` (it was compiled
- * with a hone.h that has it, per `struct_size`, and the pointer is set).
- * Check it before calling a field appended after ABI 1.0.
+ * True when the host table `host` has the function `field`: `host` is not
+ * NULL, HONE_HAS_FIELD (hone.h) says its `struct_size` covers the field, and
+ * the pointer is set. Check it before calling a field appended after ABI 1.0.
  */
-#define HONE_HOST_HAS(host, field)                                                    \
-    ((host) != NULL &&                                                                \
-     (size_t)(host)->struct_size >= offsetof(hone_host, field) + sizeof((host)->field) && \
-     (host)->field != NULL)
+#define HONE_HOST_HAS(host, field) \
+    ((host) != NULL && HONE_HAS_FIELD(host, hone_host, field) && (host)->field != NULL)
 
 /* ------------------------------------------------------------------------- */
 /* A growable buffer that is a hone_sink                                     */
@@ -225,6 +223,27 @@ HONE_JANSSON_API hone_status hone_backend_call(const hone_host *host, const json
  */
 HONE_JANSSON_API void hone_logf(const hone_host *host, int32_t level, const char *format, ...)
     HONE_JANSSON_PRINTF(3, 4);
+
+/* ------------------------------------------------------------------------- */
+/* Artifact renderers (ABI 1.1, "hone.artifact.renderer/1")                  */
+/* ------------------------------------------------------------------------- */
+
+/**
+ * Reads the request of hone_artifact_renderer.render, {"inputs": ["...", ...]},
+ * and returns a NEW reference to its "inputs" array, every element checked to
+ * be a string; decref it when done. On failure returns NULL after writing
+ * what was wrong into `error` (may be NULL), e.g. "render request: inputs[2]
+ * is a number, expected a string"; return HONE_ERR_INVALID_ARGUMENT then.
+ */
+HONE_JANSSON_API json_t *hone_render_inputs(const char *request_json, hone_sink *error);
+
+/**
+ * Writes the answer of render, {"prompts": prompts}, into `result`.
+ * `prompts` (borrowed) must be an array of `input_count` strings, one per
+ * input in order; otherwise nothing is written but a message saying so and
+ * HONE_ERR_INTERNAL is returned (the host would refuse the answer anyway).
+ */
+HONE_JANSSON_API hone_status hone_render_write_prompts(hone_sink *result, const json_t *prompts, size_t input_count);
 
 /* ------------------------------------------------------------------------- */
 /* Typed config getters                                                      */

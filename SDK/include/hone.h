@@ -1,5 +1,5 @@
 /*
- * hone.h — the Hone plugin ABI, version 1.
+ * hone.h — the Hone plugin ABI, version 1.1.
  *
  * This is the only header a plugin needs. A plugin is a shared library that
  * exports ONE function, `hone_plugin_entry_v1`, which returns a static table
@@ -24,13 +24,47 @@
  *   thread, so a plugin may block inside it.
  * - Cancellation is cooperative: long work polls `host->is_cancelled`.
  *
+ * Tags on each function (CLAP style) say who may call it from which thread and
+ * how long the pointers it is given stay valid:
+ *   [any-thread]    may be called from any thread, also concurrently.
+ *   [serialized]    a plugin function: the host never makes two such calls on
+ *                   the same instance (or renderer) at once, and may make them
+ *                   from any thread.
+ *   [caller-thread] a host function: only on the thread the host is calling the
+ *                   plugin on (inside `create`, `run`, `open` or `render`),
+ *                   never after that call returned.
+ *   [blocking]      may block until the work is done.
+ *   [borrowed]      pointer arguments are valid only until the call returns.
+ *   [static]        the pointer stays valid for the life of the process.
+ *
+ * Toolchain rule (stated identically in docs/plugins.md and the Swift SDK)
+ * ---------------------------------------------------------------------
+ * A descriptor's `toolchain` names the language runtime the library depends
+ * on. "c" means none of its own (C, or C++ or Rust with nothing but C crossing
+ * the boundary): the library loads into every host. "swift-MAJOR.MINOR" (e.g.
+ * "swift-6.3") names the Swift compiler that built it, filled in by the Swift
+ * SDK: the host loads it only if the host was built by the same Swift major.minor,
+ * because Swift has no stable ABI on Linux. The host refuses any other value.
+ *
  * Versioning
  * ----------
  * The ABI major version is part of the entry symbol's name. A host refuses a
  * library whose table has another major version. Within a major version every
  * struct only ever grows at its end; `struct_size` tells the reader which
  * fields exist. Optional abilities are looked up by string id with a
- * revision, e.g. "hone.optimizer.resume/1", through `get_extension`.
+ * revision, e.g. "hone.artifact.renderer/1", through `get_extension`.
+ *
+ * Compatibility rule: a reader accepts any `struct_size` at least as large as
+ * the struct's frozen 1.0 size (HONE_*_SIZE_1_0 below, never `sizeof` of the
+ * current header), and reads a field appended after 1.0 only when
+ * HONE_HAS_FIELD(ptr, type, field) says the writer's `struct_size` covers it.
+ * So a plugin built against any 1.x header loads into any 1.y host, both ways.
+ *
+ * Which fields exist in which minor version (SQLite style: "added in 1.1"):
+ *   1.0  every field of hone_sink, hone_host, hone_optimizer_vtable,
+ *        hone_plugin_descriptor and hone_plugin_library not listed below.
+ *   1.1  hone_optimizer_vtable.get_extension (descriptor-aware lookup);
+ *        the extension "hone.artifact.renderer/1" (hone_artifact_renderer).
  *
  * See docs/plugins.md for a walk-through, the JSON formats and examples.
  */
@@ -46,8 +80,9 @@ extern "C" {
 
 /** ABI major version: a change here means old plugins cannot load. */
 #define HONE_ABI_VERSION_MAJOR 1
-/** ABI minor version: grows when fields are appended; old plugins still load. */
-#define HONE_ABI_VERSION_MINOR 0
+/** ABI minor version: grows when fields are appended; old plugins still load. 1.1 appended
+ *  hone_optimizer_vtable.get_extension and defined the artifact renderer extension. */
+#define HONE_ABI_VERSION_MINOR 1
 /** First field of every `hone_plugin_library`: the bytes "HONE" read as a little-endian uint32. */
 #define HONE_PLUGIN_MAGIC 0x454E4F48u
 /** The entry symbol for ABI major version 1, as a string for dlsym. */
@@ -88,7 +123,7 @@ enum {
     HONE_LOG_ERROR = 4
 };
 
-/** Plugin kinds. Only optimizers exist in ABI 1.0; the others are reserved. */
+/** Plugin kinds. Only optimizers exist in ABI 1.x; the others are reserved. */
 enum {
     HONE_KIND_OPTIMIZER = 1,
     HONE_KIND_EVALUATOR = 2,   /* reserved */
@@ -111,7 +146,8 @@ enum {
 typedef struct hone_sink {
     /** Receiver's private state, passed back to `write` unchanged. */
     void *context;
-    /** Append `length` bytes (not NUL-terminated) to the receiver's buffer. */
+    /** Append `length` bytes (not NUL-terminated) to the receiver's buffer.
+     *  [caller-thread: only inside the call the sink was handed to] [borrowed: bytes] */
     void (*write)(void *context, const char *bytes, size_t length);
 } hone_sink;
 
@@ -126,13 +162,15 @@ typedef struct hone_plugin_descriptor hone_plugin_descriptor;
  * The host's API, handed to a plugin instance at creation (SQLite's pattern:
  * a table of function pointers, so a plugin links against nothing of the host).
  *
- * The pointer and the table stay valid until `destroy` returns for the
- * instance it was given to. Fields are only ever appended: read a field only
- * if `offsetof(field) + sizeof(field) <= struct_size`.
+ * The pointer and the table stay valid until `destroy` (or, for a renderer,
+ * `close`) returns for the instance it was given to. Fields are only ever
+ * appended: read a field added after 1.0 only if
+ * HONE_HAS_FIELD(host, hone_host, field). Every field below is from 1.0.
  *
- * Threading: every function may be called from the thread the host called
- * the plugin on (inside `create` or `run`). Calling from other threads the
- * plugin starts is allowed for `log`, `progress` and `is_cancelled` only.
+ * Threading (the tags on each function): every function may be called from
+ * the thread the host called the plugin on (inside `create`, `run`, `open` or
+ * `render`). Calling from other threads the plugin starts is allowed for the
+ * [any-thread] ones only: `log`, `progress`, `is_cancelled`, `get_extension`.
  */
 struct hone_host {
     /** sizeof(hone_host) as the host was compiled. */
@@ -152,7 +190,8 @@ struct hone_host {
      *   "examples": [{"index", "label", "predicted", "probabilities": [...]}]}],
      *   "budget": {...}}; otherwise `result` receives an error message.
      * Returns HONE_ERR_BUDGET_EXHAUSTED when the stage's budget cannot cover
-     * the request (nothing is evaluated then). Blocking.
+     * the request (nothing is evaluated then).
+     * [caller-thread] [blocking] [borrowed: request_json, result]
      */
     hone_status (*evaluate)(const hone_host *host, const char *request_json, hone_sink *result);
 
@@ -160,29 +199,34 @@ struct hone_host {
      * Call the backend directly: {"op": "embed"|"score"|"generate", ...}
      * (see docs/plugins.md for each op). Counted against the budget and
      * cached like evaluations. On HONE_OK `result` receives the response JSON;
-     * otherwise an error message. Blocking.
+     * otherwise an error message.
+     * [caller-thread] [blocking] [borrowed: request_json, result]
      */
     hone_status (*backend_call)(const hone_host *host, const char *request_json, hone_sink *result);
 
-    /** Log a UTF-8 message at a HONE_LOG_* level. Never fails. */
+    /** Log a UTF-8 message at a HONE_LOG_* level. Never fails. [any-thread] [borrowed: message] */
     void (*log)(const hone_host *host, int32_t level, const char *message);
 
-    /** Report progress: `fraction` in [0, 1] (or negative if unknown) and a short status line (may be NULL). */
+    /** Report progress: `fraction` in [0, 1] (or negative if unknown) and a short status line (may be NULL).
+     *  [any-thread] [borrowed: message] */
     void (*progress)(const hone_host *host, double fraction, const char *message);
 
-    /** Non-zero once the run has been cancelled or the budget is spent. Cheap: poll it often. */
+    /** Non-zero once the run has been cancelled or the budget is spent. Cheap: poll it often. [any-thread] */
     int32_t (*is_cancelled)(const hone_host *host);
 
-    /** Store the plugin's resumable state (JSON). Replaces the previous checkpoint of this stage. */
+    /** Store the plugin's resumable state (JSON). Replaces the previous checkpoint of this stage.
+     *  [caller-thread] [blocking] [borrowed: state_json] */
     hone_status (*checkpoint_save)(const hone_host *host, const char *state_json);
 
-    /** Load this stage's last checkpoint into `state`; HONE_ERR_NOT_FOUND when there is none. */
+    /** Load this stage's last checkpoint into `state`; HONE_ERR_NOT_FOUND when there is none.
+     *  [caller-thread] [blocking] [borrowed: state] */
     hone_status (*checkpoint_load)(const hone_host *host, hone_sink *state);
 
     /**
      * Look up an optional host ability by id and revision, e.g. "hone.host.ledger/1".
-     * Returns NULL when the host does not offer it. The pointer stays valid as
-     * long as `host` does.
+     * Returns NULL when the host does not offer it (the `hone` host of 1.1 offers
+     * none). The pointer stays valid as long as `host` does.
+     * [any-thread] [borrowed: extension_id]
      */
     const void *(*get_extension)(const hone_host *host, const char *extension_id);
 };
@@ -195,7 +239,7 @@ struct hone_host {
  * The functions of an optimizer plugin. Static storage, owned by the plugin.
  *
  * Lifecycle: create -> run (once per stage) -> destroy. `run` may be called
- * again on the same instance only after it returned.
+ * again on the same instance only after it returned. [static]
  */
 typedef struct hone_optimizer_vtable {
     /** sizeof(hone_optimizer_vtable) as the plugin was compiled. */
@@ -208,6 +252,7 @@ typedef struct hone_optimizer_vtable {
      * host against the descriptor's schema. `host` stays valid until destroy.
      * On HONE_OK set *out_instance; otherwise write a message to `error`
      * (it may be the only way the user learns what was wrong).
+     * [serialized] [borrowed: config_json, error]
      */
     hone_status (*create)(const hone_plugin_descriptor *descriptor, const hone_host *host,
                           const char *config_json, void **out_instance, hone_sink *error);
@@ -219,12 +264,26 @@ typedef struct hone_optimizer_vtable {
      * {"best_prompt": <artifact>, "summary": {...}, "curve": [...]};
      * on failure, an error message. A plugin that ran out of budget or was
      * cancelled still returns HONE_OK with its best prompt so far.
-     * Runs on a dedicated thread; may block.
+     * [serialized] [blocking: runs on a dedicated thread] [borrowed: run_json, result]
      */
     hone_status (*run)(void *instance, const char *run_json, hone_sink *result);
 
-    /** Release the instance. Never fails. */
+    /** Release the instance. Never fails. [serialized] */
     void (*destroy)(void *instance);
+
+    /* ---- added in 1.1 (read only if HONE_HAS_FIELD(vtable, hone_optimizer_vtable, get_extension)) ---- */
+
+    /**
+     * Look up an optional ability of the plugin `descriptor` by id and revision,
+     * e.g. HONE_EXT_ARTIFACT_RENDERER. `descriptor` is the descriptor the host
+     * reached this vtable through, so a vtable shared by several plugins (as
+     * the Swift SDK's is) answers per plugin. Returns NULL for ids the plugin
+     * does not offer. May itself be NULL. The returned table is [static].
+     * A 1.1 host asks this function when the vtable's struct_size covers it and
+     * it is not NULL, and the descriptor's 1.0 `get_extension` otherwise.
+     * [any-thread] [borrowed: extension_id]
+     */
+    const void *(*get_extension)(const hone_plugin_descriptor *descriptor, const char *extension_id);
 } hone_optimizer_vtable;
 
 /* ------------------------------------------------------------------------- */
@@ -233,7 +292,7 @@ typedef struct hone_optimizer_vtable {
 
 /**
  * What one plugin is. Static storage, owned by the plugin library; the host
- * copies every string it keeps.
+ * copies every string it keeps. [static] Every field is from 1.0.
  */
 struct hone_plugin_descriptor {
     /** sizeof(hone_plugin_descriptor) as the plugin was compiled. */
@@ -252,19 +311,19 @@ struct hone_plugin_descriptor {
     const char *config_schema_json;
     /** JSON array of backend capabilities it needs: any of "generate", "score", "embed". */
     const char *capabilities_json;
-    /**
-     * The toolchain whose runtime the library depends on: "c" for a library
-     * with no language runtime of its own, or "swift-X.Y.Z" for Swift. The
-     * host refuses a Swift plugin built with another Swift than its own.
-     */
+    /** The toolchain whose runtime the library depends on: "c" or "swift-MAJOR.MINOR"
+     *  (see the toolchain rule at the top of this file). */
     const char *toolchain;
     /** Kind-specific function table: `const hone_optimizer_vtable *` for optimizers. */
     const void *vtable;
-    /** Optional abilities by id and revision, e.g. "hone.optimizer.resume/1"; NULL if none. May be NULL. */
+    /** Optional abilities by id and revision; NULL if none. May be NULL. This 1.0 lookup
+     *  does not say which plugin is asked: a 1.1 library should set the vtable's
+     *  `get_extension` instead, which the host prefers. [any-thread] [borrowed: extension_id] */
     const void *(*get_extension)(const char *extension_id);
 };
 
-/** The table returned by the entry function. Static storage, never freed. */
+/** The table returned by the entry function. Static storage, never freed. [static]
+ *  Every field is from 1.0. */
 typedef struct hone_plugin_library {
     /** Must be HONE_PLUGIN_MAGIC. */
     uint32_t magic;
@@ -282,14 +341,86 @@ typedef struct hone_plugin_library {
 /** Signature of the entry function. */
 typedef const hone_plugin_library *(*hone_plugin_entry_fn)(void);
 
+/* ------------------------------------------------------------------------- */
+/* Frozen sizes and field checks                                             */
+/* ------------------------------------------------------------------------- */
+
+/** Offset of the first byte after `field` in `type`. */
+#define HONE_FIELD_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+
+/**
+ * True when the struct at `ptr` (which has a `struct_size` field) was written by
+ * a side that knows `field`: its struct_size covers the whole field. Use it
+ * before reading any field added after 1.0, on both sides of the boundary:
+ *     if (HONE_HAS_FIELD(vtable, hone_optimizer_vtable, get_extension) && vtable->get_extension) ...
+ */
+#define HONE_HAS_FIELD(ptr, type, field) ((size_t)(ptr)->struct_size >= HONE_FIELD_END(type, field))
+
+/**
+ * The sizes of the structs as ABI 1.0 defined them, frozen forever: the end of
+ * each struct's last 1.0 field. A reader refuses a `struct_size` below these
+ * (never below `sizeof` of the current header, which grows with each minor).
+ */
+#define HONE_HOST_SIZE_1_0 HONE_FIELD_END(hone_host, get_extension)
+#define HONE_OPTIMIZER_VTABLE_SIZE_1_0 HONE_FIELD_END(hone_optimizer_vtable, destroy)
+#define HONE_PLUGIN_DESCRIPTOR_SIZE_1_0 HONE_FIELD_END(hone_plugin_descriptor, get_extension)
+#define HONE_PLUGIN_LIBRARY_SIZE_1_0 HONE_FIELD_END(hone_plugin_library, plugins)
+
+/* ------------------------------------------------------------------------- */
+/* Extension "hone.artifact.renderer/1" (added in 1.1)                       */
+/* ------------------------------------------------------------------------- */
+
+/** Id of the artifact renderer extension, for the vtable's `get_extension`. */
+#define HONE_EXT_ARTIFACT_RENDERER "hone.artifact.renderer/1"
+
+/**
+ * Renders a `rendered` prompt artifact (docs/plugins.md, "Artifact renderer"):
+ * for each new input, the text that fills the template's {prompt} slot.
+ * A plugin offering it returns a pointer to a [static] table of this type from
+ * `get_extension(descriptor, HONE_EXT_ARTIFACT_RENDERER)`.
+ *
+ * Lifecycle: open -> render (any number of times) -> close. The host serializes
+ * every call on one renderer. The host table passed to `open` stays valid until
+ * `close` returns; its `backend_call` is budgeted, cached and recorded like a
+ * stage's, and its `evaluate` refuses with HONE_ERR_UNSUPPORTED (a renderer
+ * never sees labels or references).
+ */
+typedef struct hone_artifact_renderer {
+    /** sizeof(hone_artifact_renderer) as the plugin was compiled. */
+    uint32_t struct_size;
+
+    /**
+     * Open a renderer for one artifact. `descriptor` is the plugin asked (the
+     * one whose `get_extension` returned this table); `artifact_json` is the
+     * whole prompt artifact object ({"kind": "rendered", "text", "method",
+     * "method_version", "data", ...}) as the plugin's `run` returned it.
+     * On HONE_OK set *out_renderer; otherwise write a message to `error`.
+     * [serialized] [blocking] [borrowed: artifact_json, error]
+     */
+    hone_status (*open)(const hone_plugin_descriptor *descriptor, const hone_host *host,
+                        const char *artifact_json, void **out_renderer, hone_sink *error);
+
+    /**
+     * request_json: {"inputs": ["...", ...]}. On HONE_OK `result` receives
+     * {"prompts": ["...", ...]}: exactly one text per input, in order, the text
+     * that fills the template's {prompt} slot for that input. The renderer sees
+     * inputs only, never labels or references. Otherwise `result` receives an
+     * error message. [serialized] [blocking] [borrowed: request_json, result]
+     */
+    hone_status (*render)(void *renderer, const char *request_json, hone_sink *result);
+
+    /** Release the renderer. Never fails. [serialized] */
+    void (*close)(void *renderer);
+} hone_artifact_renderer;
+
 /**
  * The one exported symbol of a plugin library for ABI major version 1.
- * Called once, from any thread, possibly before any other function; must not
- * fail and must return the same static table every time.
+ * Called at least once, possibly before any other function; must not fail
+ * and must return the same static table every time. [any-thread] [static: the result]
  */
 HONE_EXPORT const hone_plugin_library *hone_plugin_entry_v1(void);
 
-/** A short English name for a status code ("ok", "budget exhausted", ...). */
+/** A short English name for a status code ("ok", "budget exhausted", ...). [any-thread] [static: the result] */
 static inline const char *hone_status_name(hone_status status) {
     switch (status) {
     case HONE_OK: return "ok";

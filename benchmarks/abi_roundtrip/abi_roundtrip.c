@@ -147,6 +147,7 @@ static const hone_optimizer_vtable rt_vtable = {
     rt_create,
     rt_run,
     rt_destroy,
+    NULL, /* get_extension (ABI 1.1): none */
 };
 
 static const hone_plugin_descriptor rt_descriptor = {

@@ -1115,6 +1115,7 @@ static const hone_optimizer_vtable rs_vtable = {
     rs_create,
     rs_run,
     rs_destroy,
+    NULL, /* get_extension (ABI 1.1): random search offers no extensions */
 };
 
 static const hone_plugin_descriptor rs_descriptor = {

@@ -2,14 +2,24 @@ import CHoneABI
 import HoneSDK
 import Logging
 
-/// The `hone_host` table handed to one plugin instance, bridging each C function pointer to
-/// a ``StageContext``. Lives as long as the instance; `host_data` holds an unretained pointer
-/// to the context, which the owner keeps alive.
+/// The `hone_host` table handed to one plugin instance (or one artifact renderer), bridging each
+/// C function pointer to a ``StageContext``. Lives as long as the instance; `host_data` holds an
+/// unretained pointer to the context, which the owner keeps alive.
 final class HostTable {
+    /// Who the table is for.
+    enum Role {
+        /// An optimizer instance: every function.
+        case stage
+        /// An artifact renderer: it sees inputs only, so `evaluate` (which reveals scores against
+        /// labels) and checkpoints answer `HONE_ERR_UNSUPPORTED`; `backend_call` is the context's,
+        /// budgeted, cached and recorded like a stage's.
+        case renderer
+    }
+
     let table: UnsafeMutablePointer<hone_host>
     private let context: StageContext
 
-    init(context: StageContext) {
+    init(context: StageContext, role: Role = .stage) {
         self.context = context
         table = .allocate(capacity: 1)
         table.initialize(to: hone_host(
@@ -59,6 +69,14 @@ final class HostTable {
                 return hone_status(HONE_OK)
             },
             get_extension: { _, _ in nil }))
+        if role == .renderer {
+            table.pointee.evaluate = { _, _, result in
+                result?.send("a renderer sees inputs only and cannot evaluate prompts (the host refuses evaluate in hone.artifact.renderer/1)")
+                return hone_status(HONE_ERR_UNSUPPORTED)
+            }
+            table.pointee.checkpoint_save = { _, _ in hone_status(HONE_ERR_UNSUPPORTED) }
+            table.pointee.checkpoint_load = { _, _ in hone_status(HONE_ERR_UNSUPPORTED) }
+        }
     }
 
     deinit {

@@ -18,6 +18,12 @@
 #ifndef FIXTURE_LIBRARY_SIZE
 #define FIXTURE_LIBRARY_SIZE sizeof(hone_plugin_library)
 #endif
+#ifndef FIXTURE_DESCRIPTOR_SIZE
+#define FIXTURE_DESCRIPTOR_SIZE sizeof(hone_plugin_descriptor)
+#endif
+#ifndef FIXTURE_VTABLE_SIZE
+#define FIXTURE_VTABLE_SIZE sizeof(hone_optimizer_vtable)
+#endif
 #ifndef FIXTURE_TOOLCHAIN
 #define FIXTURE_TOOLCHAIN "c"
 #endif
@@ -84,10 +90,10 @@ static hone_status fixture_run(void *instance, const char *run_json, hone_sink *
 
 static void fixture_destroy(void *instance) { free(instance); }
 
-static const hone_optimizer_vtable vtable = {sizeof(hone_optimizer_vtable), fixture_create, fixture_run, fixture_destroy};
+static const hone_optimizer_vtable vtable = {FIXTURE_VTABLE_SIZE, fixture_create, fixture_run, fixture_destroy, NULL};
 
 static const hone_plugin_descriptor descriptor = {
-    sizeof(hone_plugin_descriptor), HONE_KIND_OPTIMIZER, FIXTURE_ID, "Fixture", "0.0.1",
+    FIXTURE_DESCRIPTOR_SIZE, HONE_KIND_OPTIMIZER, FIXTURE_ID, "Fixture", "0.0.1",
     "Test fixture that records what the host shows it.",
     "{\"type\":\"object\",\"properties\":{\"dump_path\":{\"type\":\"string\"},\"level\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":3}},\"additionalProperties\":false}",
     FIXTURE_CAPABILITIES, FIXTURE_TOOLCHAIN, &vtable, NULL};

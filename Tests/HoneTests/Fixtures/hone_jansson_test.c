@@ -262,12 +262,46 @@ static void test_config_getters(void) {
     hone_buffer_free(&error);
 }
 
+static void test_render_helpers(void) {
+    hone_buffer message = {0};
+    hone_sink sink = hone_buffer_sink(&message);
+
+    json_t *inputs = hone_render_inputs("{\"inputs\":[\"a film\",\"\"]}", &sink);
+    CHECK(json_array_size(inputs) == 2);
+    CHECK_STR(json_string_value(json_array_get(inputs, 0)), "a film");
+    CHECK(hone_buffer_cstr(&message)[0] == 0);
+
+    CHECK(hone_render_inputs("{\"inputs\":[\"a\",3]}", &sink) == NULL);
+    CHECK_STR(hone_buffer_cstr(&message), "render request: inputs[1] is integer, expected a string");
+    hone_buffer_clear(&message);
+    CHECK(hone_render_inputs("{\"texts\":[]}", &sink) == NULL);
+    CHECK_STR(hone_buffer_cstr(&message), "render request: \"inputs\" is nothing, expected an array of strings");
+    hone_buffer_clear(&message);
+    CHECK(hone_render_inputs("[", NULL) == NULL); /* no error sink is fine */
+
+    json_t *prompts = json_pack("[s, s]", "P: A", "P: B");
+    CHECK(hone_render_write_prompts(&sink, prompts, 2) == HONE_OK);
+    CHECK_STR(hone_buffer_cstr(&message), "{\"prompts\":[\"P: A\",\"P: B\"]}");
+    hone_buffer_clear(&message);
+    CHECK(hone_render_write_prompts(&sink, prompts, 3) == HONE_ERR_INTERNAL);
+    CHECK_STR(hone_buffer_cstr(&message), "render: 2 prompts for 3 inputs; return exactly one per input");
+    hone_buffer_clear(&message);
+    json_array_set_new(prompts, 1, json_integer(7));
+    CHECK(hone_render_write_prompts(&sink, prompts, 2) == HONE_ERR_INTERNAL);
+    CHECK_STR(hone_buffer_cstr(&message), "render: prompts[1] is integer, expected a string");
+
+    json_decref(prompts);
+    json_decref(inputs);
+    hone_buffer_free(&message);
+}
+
 int main(void) {
     test_buffer();
     test_sink_writers();
     test_parse_and_unpack();
     test_host_calls();
     test_config_getters();
+    test_render_helpers();
     if (failures > 0) {
         printf("hone_jansson: %d of %d checks failed\n", failures, checks);
         return 1;

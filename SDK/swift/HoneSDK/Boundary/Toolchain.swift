@@ -1,9 +1,15 @@
 /// The Swift toolchain a library was compiled with, as recorded in plugin descriptors.
 ///
-/// Swift has no stable ABI on Linux, so a Swift plugin must be built with the same Swift
-/// (major.minor) as the host that loads it. C plugins record `"c"` instead and load anywhere.
+/// Toolchain rule (stated identically in hone.h and docs/plugins.md):
+/// A descriptor's `toolchain` names the language runtime the library depends
+/// on. "c" means none of its own (C, or C++ or Rust with nothing but C crossing
+/// the boundary): the library loads into every host. "swift-MAJOR.MINOR" (e.g.
+/// "swift-6.3") names the Swift compiler that built it, filled in by the Swift
+/// SDK: the host loads it only if the host was built by the same Swift major.minor,
+/// because Swift has no stable ABI on Linux. The host refuses any other value.
 public enum SwiftToolchain {
-    /// "swift-MAJOR.MINOR" of the compiler that built this code.
+    /// "swift-MAJOR.MINOR" of the compiler that built this code. A compiler newer than the
+    /// list below records "swift-7+"; extend the list when a new Swift is released.
     public static let identifier: String = {
         #if compiler(>=7.0)
         return "swift-7+"

@@ -21,4 +21,14 @@ public protocol HoneOptimizer: AnyObject {
     /// Optimizes and returns the best prompt found. When the budget runs out or the run is
     /// cancelled, return the best prompt so far rather than throwing.
     func run(_ request: RunRequest) throws -> RunResult
+
+    /// The renderer of the `rendered` artifacts this optimizer returns, or `nil` (the default)
+    /// when its artifacts are plain text. ``PluginExport`` offers the extension
+    /// `"hone.artifact.renderer/1"` for this plugin exactly when it is set (ABI 1.1).
+    static var artifactRenderer: (any HoneArtifactRenderer.Type)? { get }
+}
+
+extension HoneOptimizer {
+    /// No renderer: the optimizer's artifacts are plain text.
+    public static var artifactRenderer: (any HoneArtifactRenderer.Type)? { nil }
 }

@@ -2,6 +2,10 @@ import CHoneABI
 
 /// Builds the static `hone_plugin_library` table for Swift optimizers and bridges the C
 /// vtable to ``HoneOptimizer``. A plugin library calls ``library(_:)`` from its entry function.
+///
+/// All optimizers of a library share one vtable (ABI 1.1, with the descriptor-aware
+/// `get_extension`), which tells them apart by the descriptor the host passes; extensions are
+/// answered per optimizer (see ``HoneArtifactRenderer``).
 public enum PluginExport {
     /// The library table for the given optimizer types, built once and kept for the life of the
     /// process. Call it from the `@_cdecl("hone_plugin_entry_v1")` function and return its value.
@@ -14,13 +18,30 @@ public enum PluginExport {
         return UnsafeRawPointer(table)
     }
 
-    private final class Registry: @unchecked Sendable {
+    /// A new library table for `types`, not cached: every call builds another one, and all of them
+    /// stay valid for the life of the process. For loading Swift optimizers in-process (tests,
+    /// embedding hosts) next to a library whose entry already returned ``library(_:)``; a plugin's
+    /// entry function uses ``library(_:)``, which returns the same table every time.
+    public static func makeLibrary(_ types: [any HoneOptimizer.Type]) -> UnsafeRawPointer {
+        registry.lock.lock()
+        defer { registry.lock.unlock() }
+        return UnsafeRawPointer(makeTable(types))
+    }
+
+    final class Registry: @unchecked Sendable {
         let lock = NSLock()
         var table: UnsafeMutablePointer<hone_plugin_library>?
         var types: [UnsafeRawPointer: any HoneOptimizer.Type] = [:]
+
+        /// The optimizer type a descriptor of this library describes, or `nil` for a foreign descriptor.
+        func type(of descriptor: UnsafePointer<hone_plugin_descriptor>) -> (any HoneOptimizer.Type)? {
+            lock.lock()
+            defer { lock.unlock() }
+            return types[UnsafeRawPointer(descriptor)]
+        }
     }
 
-    private static let registry = Registry()
+    static let registry = Registry()
 
     /// Type-erased instance handed to the host as `void *`.
     private final class InstanceBox {
@@ -47,9 +68,25 @@ public enum PluginExport {
             destroy: { instance in
                 guard let instance else { return }
                 Unmanaged<InstanceBox>.fromOpaque(instance).release()
+            },
+            get_extension: { descriptor, id in
+                PluginExport.extensionTable(descriptor, id)
             }))
         return v
     }()
+
+    /// The vtable's `get_extension`: the extensions the optimizer of `descriptor` offers.
+    private static func extensionTable(
+        _ descriptor: UnsafePointer<hone_plugin_descriptor>?, _ id: UnsafePointer<CChar>?
+    ) -> UnsafeRawPointer? {
+        guard let descriptor, let id, let type = registry.type(of: descriptor) else { return nil }
+        switch String(cString: id) {
+        case HONE_EXT_ARTIFACT_RENDERER where type.artifactRenderer != nil:
+            return UnsafeRawPointer(rendererTable)
+        default:
+            return nil
+        }
+    }
 
     private static func makeTable(_ types: [any HoneOptimizer.Type]) -> UnsafeMutablePointer<hone_plugin_library> {
         let list = UnsafeMutablePointer<UnsafePointer<hone_plugin_descriptor>?>.allocate(capacity: max(types.count, 1))
@@ -81,7 +118,7 @@ public enum PluginExport {
         return table
     }
 
-    private static func status(of error: Error, into sink: UnsafeMutablePointer<hone_sink>?) -> hone_status {
+    static func status(of error: Error, into sink: UnsafeMutablePointer<hone_sink>?) -> hone_status {
         if let error = error as? PluginError {
             sink?.send(error.message)
             return error.status
@@ -95,22 +132,31 @@ public enum PluginExport {
         _ config: UnsafePointer<CChar>?, _ outInstance: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
         _ errorSink: UnsafeMutablePointer<hone_sink>?
     ) -> hone_status {
-        guard let descriptor, let host, let outInstance else {
-            errorSink?.send("create called with a NULL descriptor, host or out pointer")
+        instantiate("create", descriptor, host, outInstance, errorSink) { type, connection in
+            let configValue = try JSONValue(parsing: config.map { String(cString: $0) } ?? "{}")
+            return InstanceBox(optimizer: try type.init(config: configValue, host: connection), host: connection)
+        }
+    }
+
+    /// The common part of `create` and a renderer's `open`: finds the optimizer type of
+    /// `descriptor`, calls `make` with it and a connection to `host`, and hands the retained
+    /// result out through `out`. A NULL argument, a foreign descriptor or a thrown error becomes
+    /// a status and a message in `errorSink`.
+    static func instantiate(
+        _ call: String, _ descriptor: UnsafePointer<hone_plugin_descriptor>?, _ host: UnsafePointer<hone_host>?,
+        _ out: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ errorSink: UnsafeMutablePointer<hone_sink>?,
+        _ make: (any HoneOptimizer.Type, HostConnection) throws -> AnyObject
+    ) -> hone_status {
+        guard let descriptor, let host, let out else {
+            errorSink?.send("\(call) called with a NULL descriptor, host or out pointer")
             return hone_status(HONE_ERR_INVALID_ARGUMENT)
         }
-        registry.lock.lock()
-        let type = registry.types[UnsafeRawPointer(descriptor)]
-        registry.lock.unlock()
-        guard let type else {
-            errorSink?.send("descriptor does not belong to this library")
+        guard let type = registry.type(of: descriptor) else {
+            errorSink?.send("\(call): the descriptor does not belong to this library")
             return hone_status(HONE_ERR_INVALID_ARGUMENT)
         }
         do {
-            let configValue = try JSONValue(parsing: config.map { String(cString: $0) } ?? "{}")
-            let connection = HostConnection(host)
-            let optimizer = try type.init(config: configValue, host: connection)
-            outInstance.pointee = Unmanaged.passRetained(InstanceBox(optimizer: optimizer, host: connection)).toOpaque()
+            out.pointee = Unmanaged.passRetained(try make(type, HostConnection(host))).toOpaque()
             return hone_status(HONE_OK)
         } catch {
             return status(of: error, into: errorSink)
