@@ -42,6 +42,12 @@ public final class PluginRendererSource: ArtifactRendererSource, @unchecked Send
 
     public func openRenderer(for artifact: PromptArtifact, context: StageContext) throws -> any ArtifactRendering {
         let plugin = try plugin(for: artifact)
-        return try PluginArtifactRenderer(plugin: plugin, context: context, artifact: artifact)
+        do {
+            return try PluginArtifactRenderer(plugin: plugin, artifact: artifact, context: context)
+        } catch let error as ArtifactRendererError {
+            throw ArtifactError("\(error)")
+        }
     }
 }
+
+extension PluginArtifactRenderer: ArtifactRendering {}
