@@ -104,7 +104,7 @@ final class OpenAIPipelineEndToEndTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         let result = try JSONValue(parsing: String(contentsOfFile: dir + "/run/result.json", encoding: .utf8))
         XCTAssertNotNil(result["scores"]?["best"]?["test"]?.doubleValue, "the best prompt was scored on test after the budget ran out")
-        XCTAssertNotEqual(result["best_prompt_text"]?.stringValue, "", "the stage returned the best prompt it had scored")
+        XCTAssertNotEqual(result["stages"]?.arrayValue?.first?["best_prompt"]?["text"]?.stringValue, "", "the stage returned the best prompt it had scored")
         XCTAssertGreaterThan(server.requests.count, 300, "the final scoring went past the optimization budget")
     }
 }

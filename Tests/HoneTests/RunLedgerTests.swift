@@ -74,7 +74,7 @@ final class RunLedgerTests: XCTestCase {
         XCTAssertEqual(recorded.stages.map(\.plugin), ["org.hone.random-search", "org.hone.random-search"])
         XCTAssertEqual(recorded.stages.map(\.usedCalls), report.stages.map(\.usedCalls))
         XCTAssertEqual(recorded.stages.map { $0.bestPrompt?.text }, report.stages.map { $0.bestPrompt.text })
-        XCTAssertEqual(recorded.stages[1].seedPrompt, report.stages[0].bestPrompt, "stage 2 started from stage 1's best prompt")
+        XCTAssertEqual(recorded.stages[1].seedPrompt, report.stages[0].outputPrompt, "stage 2 started from what stage 1 handed on")
         XCTAssertEqual(recorded.baseline?.scores, report.baseline)
         XCTAssertEqual(recorded.best?.scores, report.best)
         for (i, stage) in report.stages.enumerated() {
@@ -90,7 +90,8 @@ final class RunLedgerTests: XCTestCase {
         // The stage's random-search candidates carry the scores the plugin saw.
         let best = try XCTUnwrap(report.stages[0].bestPrompt.data?["train_score"]?.doubleValue)
         XCTAssertTrue(try ledger.candidates(stage: 0).contains { $0.split == "train" && $0.score == best && $0.promptText == report.stages[0].bestPrompt.text })
-        XCTAssertEqual(try ledger.callTotals(stage: .some(nil)).calls, 6, "baseline and best prompt on train, dev and test")
+        let checks = 2 * report.stages.filter { $0.selection != nil }.count
+        XCTAssertEqual(try ledger.callTotals(stage: .some(nil)).calls, 6 + checks, "baseline and best prompt on train, dev and test; pick and start on train+dev")
     }
 
     func testACancelledRunResumesAndSpendsExactlyWhatItsBudgetAllows() throws {
@@ -117,8 +118,9 @@ final class RunLedgerTests: XCTestCase {
         XCTAssertLessThanOrEqual(resumed.stages[0].usedCalls, 100)
         XCTAssertEqual(resumed.stages[0].summary?["stopped"], "budget")
         XCTAssertEqual(resumed.backendCalls, uninterrupted.backendCalls)
-        XCTAssertEqual(second.backend.usage.itemsComputed, (resumed.stages[0].usedCalls - 32) + 8 + 4 + 5,
-                       "the resumed stage's calls and the final scoring; the baseline's scores came from the ledger")
+        let checked = resumed.stages[0].selection == nil ? 0 : 2 * (8 + 4)
+        XCTAssertEqual(second.backend.usage.itemsComputed, (resumed.stages[0].usedCalls - 32) + 8 + 4 + 5 + checked,
+                       "the resumed stage's calls, the check of its pick and the final scoring; the baseline's scores came from the ledger")
         let result = try result(dir)
         XCTAssertEqual(result["stages"]?.arrayValue?.first?["used_calls"]?.intValue, uninterrupted.stages[0].usedCalls)
 

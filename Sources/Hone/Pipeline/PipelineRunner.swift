@@ -277,6 +277,8 @@ public final class PipelineRunner: @unchecked Sendable {
         /// stage the backend's own budget no longer applies (as for the final scoring); after an
         /// earlier one, a spent backend budget leaves the pick unchecked, with a warning.
         func select(_ pick: PromptArtifact, from start: PromptArtifact, stage i: Int, last: Bool) throws -> StageSelection? {
+            // keep_if_worse takes the pick whatever it scores: nothing to check.
+            if i < config.stages.count, config.stages[i].keepIfWorse { return nil }
             let both = splits.train + splits.dev
             if last { prepared.backend.suspendBudget() }
             let startScore: Double, pickScore: Double
