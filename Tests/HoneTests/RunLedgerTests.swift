@@ -287,3 +287,46 @@ private final class CheckpointingOptimizer: Optimizer {
         return RunResult(bestPrompt: prompt)
     }
 }
+
+/// Prompt artifacts in the ledger (schema 2): stored once per run, and ledgers of schema 1
+/// (runs made before ABI 1.1) still open.
+final class LedgerArtifactTests: XCTestCase {
+    func testAnArtifactScoredManyTimesIsStoredOnce() throws {
+        let dir = try TestEnvironment.temporaryDirectory("ledger-artifacts")
+        let ledger = try RunLedger.create(in: dir)
+        try ledger.startRun(name: "a", configJSON: nil, baseDirectory: dir, pluginPaths: [], persistentCache: false, backend: "b", stages: [("x.y", nil)])
+        let weights = JSONValue.array((0..<2000).map { .number(Double($0)) })
+        let artifact = PromptArtifact(kind: .rendered, text: "t", method: "x.y", methodVersion: "1.0.0", data: ["weights": weights])
+        for i in 0..<5 {
+            var perInput = artifact
+            perInput.perInput = ["input \(i)"]
+            let call = BackendCallRecord(stage: 0, op: "evaluate", requestHash: "h\(i)", items: 1, usage: BackendUsage(), latencySeconds: 0, error: nil)
+            try ledger.record(call, candidates: [(prompt: perInput, split: "train", score: PromptScore(score: 0.5), examples: 1)])
+        }
+        let count = try ledger.database.locked { () -> (Int, Int) in
+            let a = try ledger.database.prepare("SELECT COUNT(*) FROM artifacts")
+            let c = try ledger.database.prepare("SELECT COUNT(DISTINCT artifact_sha256) FROM candidates")
+            return (try a.step() ? a.int(0) : -1, try c.step() ? c.int(0) : -1)
+        }
+        XCTAssertEqual(count.0, 1, "five candidates of one artifact (per-input texts aside) store it once")
+        XCTAssertEqual(count.1, 1)
+        XCTAssertEqual(try ledger.candidateCount(stage: 0), 5)
+    }
+
+    func testALedgerOfSchemaOneIsMigratedWhenOpened() throws {
+        let dir = try TestEnvironment.temporaryDirectory("ledger-v1")
+        let db = try SQLiteDatabase(path: dir + "/" + RunLedger.fileName, purpose: "test")
+        try db.transaction {
+            try db.execute(LedgerSchema.create)
+            try db.execute("""
+                INSERT INTO run (id, name, base_directory, plugin_paths_json, persistent_cache, backend, status, sessions, started)
+                VALUES (1, 'old', '/', '[]', 0, 'e5', 'done', 1, 0);
+                INSERT INTO stages (stage, plugin, status) VALUES (0, 'x.y', 'done');
+                PRAGMA user_version = 1;
+                """)
+        }
+        let run = try RunLedger.open(directory: dir).recordedRun()
+        XCTAssertEqual(run.name, "old")
+        XCTAssertNil(run.stages[0].selection)
+    }
+}
