@@ -57,6 +57,17 @@ public enum FixtureReplies {
         return body.serialized(sortedKeys: false)
     }
 
+    /// A plain text completion (no log-probabilities) as vLLM's `/v1/completions` sends it.
+    public static func vLLMCompletion(_ text: String, model: String = "meta-llama/Llama-3.1-8B", promptTokens: Int = 30, completionTokens: Int = 12) -> String {
+        let body: JSONValue = [
+            "id": "cmpl-fixture", "object": "text_completion", "created": 1_700_000_000, "model": .string(model),
+            "choices": [["index": 0, "text": .string(text), "logprobs": nil, "finish_reason": "stop", "stop_reason": nil, "prompt_logprobs": nil]],
+            "usage": ["prompt_tokens": .number(Double(promptTokens)), "total_tokens": .number(Double(promptTokens + completionTokens)),
+                      "completion_tokens": .number(Double(completionTokens)), "prompt_tokens_details": nil],
+        ]
+        return body.serialized(sortedKeys: false)
+    }
+
     /// A text completion as llama.cpp's server sends it (with its `timings` object).
     public static func llamaCppCompletion(_ text: String, promptTokens: Int = 9, completionTokens: Int = 4) -> String {
         let body: JSONValue = [

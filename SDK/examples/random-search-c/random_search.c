@@ -73,8 +73,12 @@ static const char rs_config_schema[] =
     "}"
     "}";
 
-/** Backend capabilities the plugin needs: it only asks the host to evaluate prompts. */
-static const char rs_capabilities[] = "[\"score\"]";
+/**
+ * Backend capabilities the plugin calls itself: none. It only asks the host to evaluate
+ * prompts, and the host checks that the backend offers what the task's evaluator needs
+ * (`score` to classify, `generate` to write outputs), so the plugin runs on either kind of task.
+ */
+static const char rs_capabilities[] = "[]";
 
 /** One instance: the checked config and the host table. */
 typedef struct rs_instance {
