@@ -54,9 +54,9 @@ public struct RunDirectoryReport: Sendable {
         return (artifact, SplitScores(train: train, dev: dev, test: test))
     }
 
-    /// Baseline and best scores with the prompts' texts.
-    private var scores: (baseline: (prompt: String, scores: SplitScores)?, best: (prompt: String, scores: SplitScores)?) {
-        (baselineScores.map { (prompt: $0.prompt.text, scores: $0.scores) }, bestScores.map { (prompt: $0.prompt.text, scores: $0.scores) })
+    /// Baseline and best scores with their prompts.
+    private var scores: (baseline: (prompt: PromptArtifact, scores: SplitScores)?, best: (prompt: PromptArtifact, scores: SplitScores)?) {
+        (baselineScores, bestScores)
     }
 
     /// The report as Markdown.
@@ -82,7 +82,7 @@ public struct RunDirectoryReport: Sendable {
             lines.append("|---|---|---:|---:|---:|")
             for (label, entry) in [("baseline", baseline), ("best", best)] {
                 guard let entry else { continue }
-                lines.append("| \(label) | \(cell(quoted(entry.prompt))) | \(Self.score(entry.scores.train)) | \(Self.score(entry.scores.dev)) | \(Self.score(entry.scores.test)) |")
+                lines.append("| \(label) | \(cell(described(entry.prompt))) | \(Self.score(entry.scores.train)) | \(Self.score(entry.scores.dev)) | \(Self.score(entry.scores.test)) |")
             }
         }
         lines.append("")
@@ -92,8 +92,15 @@ public struct RunDirectoryReport: Sendable {
         lines.append("|---:|---|---|---:|---:|---:|---|")
         for stage in run.stages {
             let budget = stage.budgetCalls.map(String.init) ?? "unlimited"
-            let bestPrompt = stage.bestPrompt.map { cell(quoted($0.text)) } ?? "—"
+            let bestPrompt = stage.bestPrompt.map { cell(described($0)) } ?? "—"
             lines.append("| \(stage.index + 1) | \(stage.plugin) | \(stage.status.rawValue)\(stage.error.map { ": " + cell(oneLine($0)) } ?? "") | \(stage.usedCalls) / \(budget) | \(candidateCounts[stage.index]) | \(String(format: "%.1f", stage.wallSeconds)) | \(bestPrompt) |")
+        }
+        let checked = run.stages.compactMap { stage in stage.selection.map { (stage.index, $0) } }
+        if !checked.isEmpty {
+            lines.append("")
+            lines.append("Each stage's pick against the prompt it started from, both scored by the host on train+dev:")
+            lines.append("")
+            for (index, selection) in checked { lines.append("- stage \(index + 1): \(selection.sentence)") }
         }
         for stage in run.stages {
             lines.append("")
@@ -177,6 +184,15 @@ public struct RunDirectoryReport: Sendable {
     }
 
     private func quoted(_ text: String) -> String { "\"" + text + "\"" }
+
+    /// A prompt artifact's text, quoted, with how it is applied when that is more than its text.
+    private func described(_ prompt: PromptArtifact) -> String {
+        switch prompt.kind {
+        case .text: return quoted(prompt.text)
+        case .rendered: return quoted(prompt.text) + " (rendered per input by \(prompt.method ?? "?") \(prompt.methodVersion ?? ""))"
+        case .embeddingHead: return quoted(prompt.text) + " (embedding head in \(prompt.head.map { $0.space.description } ?? "?"))"
+        }
+    }
 
     private func oneLine(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: " ") }
 
