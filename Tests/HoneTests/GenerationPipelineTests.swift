@@ -13,7 +13,7 @@ final class GenerationPipelineTests: XCTestCase {
 
     /// The first `count` records of the example's CNN/DailyMail excerpt.
     private static func articles(_ count: Int) throws -> [(article: String, reference: String)] {
-        let text = try String(contentsOfFile: TestEnvironment.repository + "/examples/data/cnndm/cnndm_val100.json", encoding: .utf8)
+        let text = try String(contentsOfFile: TestEnvironment.repository + "/examples/data/cnndm/cnndm_val60.json", encoding: .utf8)
         let all = try JSONValue(parsing: text)
         return (0..<count).map { i in
             (all[String(i)]?["article"]?.stringValue ?? "", all[String(i)]?["reference"]?.stringValue ?? "")

@@ -35,7 +35,7 @@ final class OpenAIGenerationPipelineTests: XCTestCase {
     private func runPipeline(endpoint: String) throws -> (result: JSONValue, dir: String, pipeline: String, server: FixtureHTTPServer) {
         let server = try FixtureHTTPServer(handler: { OpenAIGenerationPipelineTests.leadReply($0) })
         let dir = try TestEnvironment.temporaryDirectory("openai-generation-\(endpoint)")
-        let data = TestEnvironment.repository + "/examples/data/cnndm/cnndm_val100.json"
+        let data = TestEnvironment.repository + "/examples/data/cnndm/cnndm_val60.json"
         let config: JSONValue = [
             "name": "openai-generation", "seed": 9,
             "task": [
