@@ -37,6 +37,8 @@ public final class StageContext: @unchecked Sendable {
     private var ledgerFailed = false
     /// Number of candidate prompts evaluated (per split).
     public private(set) var evaluatedPrompts = 0
+    /// Where scored candidates are reported as run events (set by the runner).
+    var monitor: RunMonitor?
 
     /// Creates a stage context.
     ///
@@ -114,6 +116,8 @@ public final class StageContext: @unchecked Sendable {
         } catch let error as BudgetExhaustedError {
             throw PluginError.budgetExhausted(error.description)
         }
+        monitor?.candidatesScored(stage: stageIndex, split: request.split.rawValue, prompts: request.prompts.map(\.text),
+                                  scores: results.map(\.score), examples: indices.count)
         return EvaluateResponse(results: results, budget: budget)
     }
 
