@@ -112,6 +112,7 @@ enum HTML {
         table { border-collapse: collapse; width: 100%; margin: 8px 0 4px; font-size: 14px; }
         th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { background: var(--panel); font-weight: 600; }
+        td:first-child { white-space: nowrap; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, monospace; font-size: 13px; }
         code.prompt { background: #eef2ff; padding: 1px 4px; border-radius: 4px; word-break: break-word; }

@@ -28,6 +28,12 @@ public struct RunHTMLReport: Sendable {
     private var config: JSONValue? { run.configJSON.flatMap { try? JSONValue(parsing: $0) } }
     private func splitSize(_ split: String) -> Int? { report.result?["split_sizes"]?[split]?.intValue }
 
+    /// How many examples make the whole of `split`: its size in `result.json`, else the most
+    /// any candidate in `points` was scored on.
+    private func wholeSplit(_ split: String, in points: [CandidatePoint]) -> Int {
+        splitSize(split) ?? points.filter { $0.candidate.split == split }.map(\.candidate.examples).max() ?? 0
+    }
+
     /// The page.
     public var html: String {
         var body = header
@@ -138,9 +144,13 @@ public struct RunHTMLReport: Sendable {
         var out = "<h2>Distribution of candidate scores</h2><div class=\"charts\">"
         for stage in run.stages where !points[stage.index].isEmpty {
             let pts = points[stage.index]
-            let histogram = ScoreHistogram(scores: ["train": pts.filter { $0.candidate.split == "train" }.map(\.candidate.score),
-                                                    "dev": pts.filter { $0.candidate.split == "dev" }.map(\.candidate.score)])
-            let series = [("train", ReportPalette.train), ("dev", ReportPalette.dev)].compactMap { name, color -> SVGBars.Series? in
+            func scores(_ split: String, whole: Bool) -> [Double] {
+                pts.filter { $0.candidate.split == split && ($0.candidate.examples >= wholeSplit(split, in: pts)) == whole }.map(\.candidate.score)
+            }
+            let histogram = ScoreHistogram(scores: ["train": scores("train", whole: true), "train (batch)": scores("train", whole: false),
+                                                    "dev": scores("dev", whole: true), "dev (batch)": scores("dev", whole: false)])
+            let groups = [("train", ReportPalette.train), ("train (batch)", "#9ecae1"), ("dev", ReportPalette.dev), ("dev (batch)", "#fdd49e")]
+            let series = groups.compactMap { name, color -> SVGBars.Series? in
                 guard let counts = histogram.counts[name], counts.contains(where: { $0 > 0 }) else { return nil }
                 return SVGBars.Series(name: name, color: color, values: counts.map(Double.init))
             }
@@ -167,12 +177,21 @@ public struct RunHTMLReport: Sendable {
              HTML.count(report.candidateCounts[stage.index]), String(format: "%.1f", stage.wallSeconds),
              stage.bestPrompt.map { HTML.prompt($0.text) } ?? "—"]
         }, numeric: [0, 3, 4, 5], id: "stages")
-        for stage in run.stages where !report.topCandidates[stage.index].isEmpty {
-            let top = report.topCandidates[stage.index]
-            out += "<h3>Stage \(stage.index + 1): top \(top.count) of \(HTML.count(report.candidateCounts[stage.index])) candidates by score</h3>"
-            out += HTML.table(["rank", "score", "split", "examples", "prompt"], top.enumerated().map { i, c in
-                [String(i + 1), HTML.score(c.score), c.split, String(c.examples), HTML.prompt(c.promptText)]
-            }, numeric: [0, 1, 3])
+        for stage in run.stages where !points[stage.index].isEmpty {
+            let pts = points[stage.index]
+            let whole = pts.filter { $0.candidate.examples >= wholeSplit($0.candidate.split, in: pts) }
+            let ranked = whole.enumerated().sorted { a, b in
+                a.element.candidate.score != b.element.candidate.score ? a.element.candidate.score > b.element.candidate.score : a.offset < b.offset
+            }
+            let top: [CandidatePoint] = ranked.prefix(report.topCandidates[stage.index].count).map { $0.element }
+            out += "<h3>Stage \(stage.index + 1): top \(top.count) of \(HTML.count(whole.count)) candidates scored on a whole split</h3>"
+            if whole.count < pts.count {
+                out += "<p class=\"muted\">\(HTML.count(pts.count - whole.count)) more were scored on batches of the train split; their scores are in the charts above, not ranked here (a batch score is noisier).</p>"
+            }
+            let rows: [[String]] = top.enumerated().map { i, p in
+                [String(i + 1), HTML.score(p.candidate.score), p.candidate.split, String(p.candidate.examples), HTML.count(p.callsUsed), HTML.prompt(p.candidate.promptText)]
+            }
+            out += HTML.table(["rank", "score", "split", "examples", "calls used", "prompt"], rows, numeric: [0, 1, 3, 4])
         }
         return out
     }
@@ -182,7 +201,7 @@ public struct RunHTMLReport: Sendable {
         rows.append(("host scoring", report.hostCalls))
         rows.append(("total", report.allCalls))
         var out = "<h2>Backend calls, cache, tokens and cost</h2>"
-        out += HTML.table(["who", "requests", "items (calls)", "cache hits", "items computed", "model calls", "failures", "latency (ms, mean)", "tokens in / out", "cost (USD)"], rows.map { who, t in
+        out += HTML.table(["who", "requests", "items", "cache hits", "computed", "model calls", "failures", "latency (ms)", "tokens in / out", "cost ($)"], rows.map { who, t in
             [HTML.escape(who), HTML.count(t.calls), HTML.count(t.items), HTML.count(t.cacheHits), HTML.count(t.itemsComputed), HTML.count(t.modelCalls),
              HTML.count(t.failures), String(format: "%.1f", t.meanLatencySeconds * 1000), "\(HTML.count(t.promptTokens)) / \(HTML.count(t.completionTokens))",
              String(format: "%.4f", t.costUSD)]

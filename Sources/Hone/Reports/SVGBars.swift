@@ -18,8 +18,8 @@ struct SVGBars {
     var valueFormat: (Double) -> String = { HTML.score($0) }
     var showValues = true
     var yRange: ClosedRange<Double>? = nil
-    var width = 620.0
-    var height = 280.0
+    var width = 500.0
+    var height = 270.0
 
     /// The chart as an `<svg>` element.
     func render() -> String {
@@ -29,7 +29,7 @@ struct SVGBars {
         let x0 = margin.left, x1 = width - margin.right, y0 = height - margin.bottom, y1 = margin.top
         func py(_ y: Double) -> Double { y0 - (min(max(y, domain.lowerBound), domain.upperBound) - domain.lowerBound) / (domain.upperBound - domain.lowerBound) * (y0 - y1) }
         func f(_ x: Double) -> String { String(format: "%.1f", x) }
-        var svg = "<svg viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var svg = "<svg viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\">"
         svg += "<title>\(HTML.escape(label))</title>"
         let step = SVGPlot.step(domain)
         for t in SVGPlot.ticks(domain.lowerBound, domain.upperBound, count: 5) {

@@ -8,18 +8,18 @@ struct SVGDotRows {
     /// Per row, its name and values.
     var rows: [(name: String, values: [Double])]
     var xLabel: String
-    var width = 620.0
+    var width = 500.0
 
     /// The chart as an `<svg>` element.
     func render() -> String {
         let rowHeight = 26.0
-        let left = min(230, 24 + Double(rows.map(\.name.count).max() ?? 10) * 6.3), right = 16.0, top = 10.0, bottom = 40.0
+        let left = min(200, 24 + Double(rows.map(\.name.count).max() ?? 10) * 6.3), right = 16.0, top = 10.0, bottom = 40.0
         let height = top + bottom + rowHeight * Double(max(rows.count, 1))
         let all = rows.flatMap(\.values)
         let domain = SVGPlot.padded(all.min() ?? 0, all.max() ?? 1, pad: 0.08, floorAtZero: false)
         func px(_ x: Double) -> Double { left + (x - domain.lowerBound) / (domain.upperBound - domain.lowerBound) * (width - left - right) }
         func f(_ x: Double) -> String { String(format: "%.1f", x) }
-        var svg = "<svg viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\" xmlns=\"http://www.w3.org/2000/svg\"><title>\(HTML.escape(label))</title>"
+        var svg = "<svg viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
         let y0 = height - bottom
         let step = SVGPlot.step(domain)
         for t in SVGPlot.ticks(domain.lowerBound, domain.upperBound, count: 6) {

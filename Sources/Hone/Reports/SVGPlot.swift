@@ -40,8 +40,8 @@ struct SVGPlot {
     var yLabel: String
     var series: [Series]
     var references: [Reference] = []
-    var width = 620.0
-    var height = 300.0
+    var width = 500.0
+    var height = 290.0
     /// Fixed axis ranges; by default they enclose every point and reference line.
     var xRange: ClosedRange<Double>? = nil
     var yRange: ClosedRange<Double>? = nil
@@ -63,7 +63,7 @@ struct SVGPlot {
         func py(_ y: Double) -> Double {
             plot.y0 - (y - yDomain.lowerBound) / max(yDomain.upperBound - yDomain.lowerBound, 1e-12) * (plot.y0 - plot.y1)
         }
-        var svg = "<svg viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var svg = "<svg viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\">"
         svg += "<title>\(HTML.escape(label))</title>"
         // Grid and ticks.
         for t in Self.ticks(yDomain.lowerBound, yDomain.upperBound, count: 5) {
@@ -91,7 +91,7 @@ struct SVGPlot {
             case .dots:
                 for (i, p) in s.points.enumerated() {
                     let tip = s.tooltips.map { i < $0.count ? $0[i] : "" } ?? ""
-                    svg += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"\(f(s.radius))\" fill=\"\(s.color)\" fill-opacity=\"\(s.faint ? "0.25" : "0.55")\">"
+                    svg += "<circle class=\"point\" cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"\(f(s.radius))\" fill=\"\(s.color)\" fill-opacity=\"\(s.faint ? "0.25" : "0.55")\">"
                     svg += "<title>\(HTML.escape(s.name)): \(HTML.score(p.y)) at \(Int(p.x)) calls\(tip.isEmpty ? "" : " — " + HTML.escape(tip))</title></circle>"
                 }
             case .line, .steps:
