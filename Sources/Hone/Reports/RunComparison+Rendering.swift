@@ -76,7 +76,7 @@ extension RunComparison {
         body += "<p class=\"sub\">Test \(HTML.escape(metric)) (x100): mean and spread (population standard deviation) over seeds. Written by <code>hone compare --html</code> on \(HTML.escape(RunDirectoryReport.timestamp(Date()))).</p>"
         for w in warnings { body += "<div class=\"warning\">warning: \(HTML.escape(w))</div>" }
         body += HTML.table(["task", "method", "seeds", "test mean", "spread", "per seed", "budget (calls)", "calls used (mean)"], rows.map { row in
-            [HTML.escape(row.task), row.isFixedPrompt ? HTML.prompt(String(row.method.dropFirst("prompt \"".count).dropLast())) : "<strong>\(HTML.escape(row.method))</strong>",
+            [HTML.escape(row.task), row.isFixedPrompt ? "prompt " + HTML.prompt(String(row.method.dropFirst("prompt \"".count).dropLast())) : "<strong>\(HTML.escape(row.method))</strong>",
              String(row.seeds.count), Self.percent(row.testMean, digits: digits),
              row.seeds.count > 1 ? Self.percent(row.testSpread, digits: digits) : "n/a (1 seed)",
              row.seeds.map { "<span title=\"\(HTML.escape($0.label + ": " + $0.prompt))\">\(Self.percent($0.scores.test, digits: digits))</span>" }.joined(separator: ", "),
@@ -111,7 +111,7 @@ extension RunComparison {
             body += "</div>"
             body += "<h3>Runs</h3>" + HTML.table(["method", "seed", "test", "dev", "train", "calls", "prompt", "run directory"], taskRows.flatMap { row in
                 row.seeds.map { s in
-                    [HTML.escape(row.method), HTML.escape(s.label), HTML.score(s.scores.test), HTML.score(s.scores.dev), HTML.score(s.scores.train),
+                    [HTML.escape(row.method), HTML.escape(s.label).replacingOccurrences(of: " ", with: "&nbsp;"), HTML.score(s.scores.test), HTML.score(s.scores.dev), HTML.score(s.scores.train),
                      HTML.count(s.usedCalls), HTML.prompt(s.prompt), "<code>\(HTML.escape(s.directory))</code>"]
                 }
             }, numeric: [2, 3, 4, 5])

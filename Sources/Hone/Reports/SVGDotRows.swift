@@ -31,7 +31,8 @@ struct SVGDotRows {
         for (i, row) in rows.enumerated() {
             let y = top + rowHeight * (Double(i) + 0.5)
             let color = row.name.hasPrefix("prompt \"") ? "#7b8794" : ReportPalette.method(rows[..<i].filter { !$0.name.hasPrefix("prompt \"") }.count)
-            let shown = row.name.count > 34 ? String(row.name.prefix(33)) + "…" : row.name
+            let fits = max(8, Int((left - 14) / 6.4))
+            let shown = row.name.count > fits ? String(row.name.prefix(fits - 1)) + "…" : row.name
             svg += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" font-size=\"11\" text-anchor=\"end\"><title>\(HTML.escape(row.name))</title>\(HTML.escape(shown))</text>"
             guard !row.values.isEmpty else { continue }
             let mean = row.values.reduce(0, +) / Double(row.values.count)

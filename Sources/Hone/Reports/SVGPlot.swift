@@ -96,13 +96,14 @@ struct SVGPlot {
                 }
             case .line, .steps:
                 guard let first = s.points.first else { continue }
-                var d = "M\(f(px(first.x))) \(f(py(first.y)))"
-                var previous = first
-                for p in s.points.dropFirst() {
-                    if s.style == .steps { d += " H\(f(px(p.x))) V\(f(py(p.y)))" } else { d += " L\(f(px(p.x))) \(f(py(p.y)))" }
-                    previous = p
+                if s.points.count == 1 {
+                    svg += "<circle cx=\"\(f(px(first.x)))\" cy=\"\(f(py(first.y)))\" r=\"\(s.faint ? "2.5" : "4")\" fill=\"\(s.color)\" fill-opacity=\"\(s.faint ? "0.35" : "1")\"><title>\(HTML.escape(s.name)): \(HTML.score(first.y)) at \(Int(first.x)) calls</title></circle>"
+                    continue
                 }
-                _ = previous
+                var d = "M\(f(px(first.x))) \(f(py(first.y)))"
+                for p in s.points.dropFirst() {
+                    d += s.style == .steps ? " H\(f(px(p.x))) V\(f(py(p.y)))" : " L\(f(px(p.x))) \(f(py(p.y)))"
+                }
                 svg += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"\(s.faint ? "1" : "2.2")\" stroke-opacity=\"\(s.faint ? "0.35" : "1")\" stroke-linejoin=\"round\"><title>\(HTML.escape(s.name))</title></path>"
             }
         }
