@@ -28,9 +28,8 @@ struct SVGBars {
         let domain = yRange ?? 0...max((all.max() ?? 1) * 1.12, 1e-9)
         let x0 = margin.left, x1 = width - margin.right, y0 = height - margin.bottom, y1 = margin.top
         func py(_ y: Double) -> Double { y0 - (min(max(y, domain.lowerBound), domain.upperBound) - domain.lowerBound) / (domain.upperBound - domain.lowerBound) * (y0 - y1) }
-        func f(_ x: Double) -> String { String(format: "%.1f", x) }
-        var svg = "<svg viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\">"
-        svg += "<title>\(HTML.escape(label))</title>"
+        let f = SVG.number
+        var svg = SVG.open(width: width, height: height, label: label)
         let step = SVGPlot.step(domain)
         for t in SVGPlot.ticks(domain.lowerBound, domain.upperBound, count: 5) {
             svg += "<line x1=\"\(f(x0))\" y1=\"\(f(py(t)))\" x2=\"\(f(x1))\" y2=\"\(f(py(t)))\" stroke=\"#e4e7eb\"/>"

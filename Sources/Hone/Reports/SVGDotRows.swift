@@ -18,8 +18,8 @@ struct SVGDotRows {
         let all = rows.flatMap(\.values)
         let domain = SVGPlot.padded(all.min() ?? 0, all.max() ?? 1, pad: 0.08, floorAtZero: false)
         func px(_ x: Double) -> Double { left + (x - domain.lowerBound) / (domain.upperBound - domain.lowerBound) * (width - left - right) }
-        func f(_ x: Double) -> String { String(format: "%.1f", x) }
-        var svg = "<svg viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
+        let f = SVG.number
+        var svg = SVG.open(width: width, height: height, label: label)
         let y0 = height - bottom
         let step = SVGPlot.step(domain)
         for t in SVGPlot.ticks(domain.lowerBound, domain.upperBound, count: 6) {

@@ -63,8 +63,7 @@ struct SVGPlot {
         func py(_ y: Double) -> Double {
             plot.y0 - (y - yDomain.lowerBound) / max(yDomain.upperBound - yDomain.lowerBound, 1e-12) * (plot.y0 - plot.y1)
         }
-        var svg = "<svg viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-label=\"\(HTML.escape(label))\">"
-        svg += "<title>\(HTML.escape(label))</title>"
+        var svg = SVG.open(width: width, height: height, label: label)
         // Grid and ticks.
         for t in Self.ticks(yDomain.lowerBound, yDomain.upperBound, count: 5) {
             let y = py(t)
@@ -143,7 +142,7 @@ struct SVGPlot {
             + references.map { ($0.name, $0.color, true, false) }
     }
 
-    private func f(_ x: Double) -> String { String(format: "%.1f", x) }
+    private func f(_ x: Double) -> String { SVG.number(x) }
 
     /// `[lo, hi]` widened by `pad` of its span (a flat range is widened around its value).
     static func padded(_ lo: Double, _ hi: Double, pad: Double, floorAtZero: Bool) -> ClosedRange<Double> {
