@@ -45,6 +45,8 @@ final class RunComparisonTests: XCTestCase {
         XCTAssertTrue(markdown.contains("| task | method | seeds | test mean | spread | per seed | budget (calls) | calls used (mean) |"), markdown)
         let five = try XCTUnwrap(comparison.rows.first { $0.method == "five_words" })
         XCTAssertTrue(markdown.contains("| reviews | five_words | 2 | \(RunComparison.percent(five.testMean, digits: 1)) | \(RunComparison.percent(five.testSpread, digits: 1)) |"), markdown)
+        XCTAssertTrue(markdown.contains("| method | reviews |"), markdown)
+        XCTAssertTrue(markdown.contains("| five_words | \(RunComparison.percent(five.testMean, digits: 1)) ± \(RunComparison.percent(five.testSpread, digits: 1)) (2) |"), markdown)
         let json = comparison.json
         XCTAssertEqual(json["rows"]?.arrayValue?.count, 3)
         XCTAssertEqual(json["rows"]?.arrayValue?[1]["test_mean"]?.doubleValue ?? -1, five.testMean, accuracy: 1e-12)

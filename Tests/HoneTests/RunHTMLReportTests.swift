@@ -32,6 +32,19 @@ final class RunHTMLReportTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<circle class=\"point\"").count - 1, points.count, "one dot per candidate on the learning curve")
     }
 
+    func testHTMLReportOfARunKilledBeforeAnyScoreSaysWhatIsMissing() throws {
+        let dir = try TestEnvironment.temporaryDirectory("html-killed") + "/run"
+        let text = HashScoredRun.configText(name: "killed", stages: [HashScoredRun.randomSearch(budget: 40)])
+        let ledger = try RunLedger.create(in: dir)
+        try ledger.startRun(name: "killed", configJSON: text, baseDirectory: dir, pluginPaths: [], persistentCache: false, backend: "hash-scoring",
+                            stages: [("org.hone.random-search", 40)])
+        let html = try RunHTMLReport(directory: dir).html
+        XCTAssertTrue(html.contains("id=\"run-status\">running</span>"))
+        XCTAssertTrue(html.contains("No prompt scored yet."))
+        XCTAssertTrue(html.contains("No candidates scored."))
+        XCTAssertTrue(html.contains("No best prompt yet."))
+    }
+
     func testHTMLReportRendersInHeadlessChromiumWithTheRunsNumbers() throws {
         _ = try HeadlessChromium.require()
         let run = try finishedRun("html-chromium")

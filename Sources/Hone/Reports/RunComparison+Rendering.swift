@@ -12,7 +12,12 @@ extension RunComparison {
         if rows.isEmpty {
             lines.append("No finished runs to compare.")
         } else {
-            lines.append("Test \(metric) (x100): mean and spread (population standard deviation) over seeds.")
+            lines.append("Test \(metric) (x100): mean ± spread (population standard deviation) over seeds, (number of seeds).")
+            lines.append("")
+            let matrix = self.matrix(digits: digits)
+            lines.append("| method | " + tasks.joined(separator: " | ") + " |")
+            lines.append("|---|" + tasks.map { _ in "---:|" }.joined())
+            for (method, cells) in matrix { lines.append("| \(cell(method)) | " + cells.joined(separator: " | ") + " |") }
             lines.append("")
             lines.append("| task | method | seeds | test mean | spread | per seed | budget (calls) | calls used (mean) |")
             lines.append("|---|---|---:|---:|---:|---|---:|---:|")
@@ -75,6 +80,10 @@ extension RunComparison {
         var body = "<h1>Comparison of \(HTML.count(rows.flatMap(\.seeds).count)) results</h1>"
         body += "<p class=\"sub\">Test \(HTML.escape(metric)) (x100): mean and spread (population standard deviation) over seeds. Written by <code>hone compare --html</code> on \(HTML.escape(RunDirectoryReport.timestamp(Date()))).</p>"
         for w in warnings { body += "<div class=\"warning\">warning: \(HTML.escape(w))</div>" }
+        body += "<h2>Methods x tasks</h2><p class=\"muted\">Test \(HTML.escape(metric)) (x100), mean ± spread over seeds (number of seeds).</p>"
+        body += HTML.table(["method"] + tasks, matrix(digits: digits).map { [HTML.escape($0.method)] + $0.cells.map(HTML.escape) },
+                           numeric: Set(1...max(tasks.count, 1)), id: "matrix")
+        body += "<h2>Every method on every task</h2>"
         body += HTML.table(["task", "method", "seeds", "test mean", "spread", "per seed", "budget (calls)", "calls used (mean)"], rows.map { row in
             [HTML.escape(row.task), row.isFixedPrompt ? "prompt " + HTML.prompt(String(row.method.dropFirst("prompt \"".count).dropLast())) : "<strong>\(HTML.escape(row.method))</strong>",
              String(row.seeds.count), Self.percent(row.testMean, digits: digits),
@@ -120,6 +129,20 @@ extension RunComparison {
             body += "<h2>Left out</h2><ul>" + skipped.map { "<li><code>\(HTML.escape($0.directory))</code>: \(HTML.escape($0.reason))</li>" }.joined() + "</ul>"
         }
         return HTML.page(title: "Hone comparison", body: body)
+    }
+
+    /// Methods x tasks: per method (fixed prompts first, in row order), per task its
+    /// `mean ± spread (n)`, or `—` where the method was not run on the task.
+    func matrix(digits: Int) -> [(method: String, cells: [String])] {
+        var methods: [String] = []
+        for row in rows.sorted(by: { $0.isFixedPrompt && !$1.isFixedPrompt }) where !methods.contains(row.method) { methods.append(row.method) }
+        return methods.map { method in
+            (method, tasks.map { task in
+                guard let row = rows.first(where: { $0.task == task && $0.method == method }) else { return "—" }
+                let spread = row.seeds.count > 1 ? " ± " + Self.percent(row.testSpread, digits: digits) : ""
+                return Self.percent(row.testMean, digits: digits) + spread + " (\(row.seeds.count))"
+            })
+        }
     }
 
     /// The mean of several best-so-far step curves, on the calls where every one has a value.
