@@ -26,6 +26,7 @@ struct CandidateCurve: Sendable, Equatable {
         var best: [Point] = []
         for p in all where p.wholeSplit {
             if let last = best.last, p.score <= last.score { continue }
+            if best.last?.calls == p.calls { best.removeLast() }  // one request's candidates: its best only
             best.append(p)
         }
         if let last = best.last, let end, Double(end) > last.calls {

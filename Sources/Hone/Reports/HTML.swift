@@ -119,6 +119,8 @@ enum HTML {
         pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; overflow-x: auto; max-height: 480px; }
         .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 16px; }
         .wide { overflow-x: auto; }
+        .nowrap { white-space: nowrap; }
+        table#matrix { width: auto; min-width: 40%; }
         figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px 10px 4px; }
         figcaption { font-size: 13px; color: var(--muted); margin: 0 0 4px; }
         svg { display: block; width: 100%; height: auto; }

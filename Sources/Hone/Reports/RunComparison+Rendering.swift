@@ -120,7 +120,7 @@ extension RunComparison {
             body += "</div>"
             body += "<h3>Runs</h3>" + HTML.table(["method", "seed", "test", "dev", "train", "calls", "prompt", "run directory"], taskRows.flatMap { row in
                 row.seeds.map { s in
-                    [HTML.escape(row.method), HTML.escape(s.label).replacingOccurrences(of: " ", with: "&nbsp;"), HTML.score(s.scores.test), HTML.score(s.scores.dev), HTML.score(s.scores.train),
+                    [HTML.escape(row.method), "<span class=\"nowrap\">\(HTML.escape(s.label))</span>", HTML.score(s.scores.test), HTML.score(s.scores.dev), HTML.score(s.scores.train),
                      HTML.count(s.usedCalls), HTML.prompt(s.prompt), "<code>\(HTML.escape(s.directory))</code>"]
                 }
             }, numeric: [2, 3, 4, 5])

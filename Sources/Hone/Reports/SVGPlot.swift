@@ -53,7 +53,7 @@ struct SVGPlot {
         let xs = series.flatMap { $0.points.map(\.x) }
         let ys = series.flatMap { $0.points.map(\.y) } + references.map(\.y)
         let xDomain = xRange ?? Self.padded(xs.min() ?? 0, xs.max() ?? 1, pad: 0, floorAtZero: true)
-        let yDomain = yRange ?? Self.padded(ys.min() ?? 0, ys.max() ?? 1, pad: 0.06, floorAtZero: false)
+        let yDomain = yRange ?? Self.padded(ys.min() ?? 0, ys.max() ?? 1, pad: 0.08, floorAtZero: false)
         let legend = legendLayout()
         let plotTop = margin.top + Double(legend.rows) * 18 + (legend.rows > 0 ? 4 : 0)
         let plot = (x0: margin.left, x1: width - margin.right, y0: height - margin.bottom, y1: plotTop)
