@@ -60,6 +60,7 @@ final class RunMonitor: Sendable {
                 startFraction: budgetCalls.map { Double(used) / Double(max($0, 1)) } ?? 0)
         }
         emit(.stageStarted(stage: context.stageIndex, plugin: plugin, budgetCalls: budgetCalls, usedCalls: used, seedPrompt: seedPrompt))
+        if let snapshot = snapshot(stage: context.stageIndex) { emit(.progress(snapshot)) }
     }
 
     /// The running stage's evaluate request scored `scores` for `prompts` on `examples` examples of `split`.
