@@ -22,7 +22,11 @@
 #   RLPROMPT_FREE_CONFIG  the same for the ablation without token features (see the pipelines script)
 #   RUNS ["rlprompt rlprompt_reference_loss rlprompt_free_output random_search single_token"]  which pipelines to run
 #   DATA [../shared/data/fsc]   OUT [runs/rlprompt-acceptance]   HONE [.build/debug/hone]
-# Writes OUT/<dataset>/<seed>/<run>/result.json and OUT/summary.md (table) + OUT/summary.json.
+# Writes OUT/<dataset>/<seed>/<run>/ (each a run directory) and, from `hone compare` over them,
+# OUT/summary.md (the methods x datasets table: test accuracy mean and spread over the seeds,
+# budgets, and one line per run), OUT/summary.json and OUT/compare.html (with the curves).
+# The empty and hand-written prompts are the rows `prompt ""` and `prompt "<hand-written>"`:
+# the host's baseline scores of the random-search and RLPrompt runs, once per seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATASETS=${DATASETS:-"sst-2 agnews"}
@@ -51,4 +55,6 @@ for dataset in $DATASETS; do
     done
   done
 done
-python3 benchmarks/rlprompt_acceptance_summary.py "$OUT" | tee "$OUT/summary.md"
+"$HONE" compare "$OUT" --per-run | tee "$OUT/summary.md"
+"$HONE" compare "$OUT" --json > "$OUT/summary.json"
+"$HONE" compare "$OUT" --html -o "$OUT/compare.html"

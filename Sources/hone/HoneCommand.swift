@@ -9,5 +9,5 @@ struct HoneCommand: ParsableCommand {
         abstract: "Automatic prompt optimization with optimizer plugins.",
         discussion: "Runs pipelines described in JSON files: a task, a backend and optimizer stages. See docs/config.md.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ResumeCommand.self, ReportCommand.self, ExportCommand.self, ApplyCommand.self, ValidateCommand.self, EvalCommand.self, PluginsCommand.self, CacheCommand.self, NewPluginCommand.self])
+        subcommands: [RunCommand.self, ResumeCommand.self, ReportCommand.self, CompareCommand.self, RunsCommand.self, ExportCommand.self, ApplyCommand.self, ValidateCommand.self, EvalCommand.self, PluginsCommand.self, CacheCommand.self, NewPluginCommand.self])
 }

@@ -39,8 +39,8 @@ struct ResumeCommand: ParsableCommand {
         }
         let done = recorded.stages.filter { $0.status == .done }.count
         logger.info("resuming \(recorded.name) (\(recorded.status.rawValue)): \(done) of \(recorded.stages.count) stage(s) done")
-        let printer = ProgressPrinter(stageNames: recorded.stages.map(\.plugin))
-        runner.onProgress = { stage, fraction, message in printer.report(stage: stage, fraction: fraction, message: message) }
+        let printer = ProgressPrinter()
+        runner.onEvent = { printer.handle($0) }
         let interrupt = installInterruptHandler(for: runner)
         defer { interrupt.cancel() }
         guard let report = try runner.resume() else {

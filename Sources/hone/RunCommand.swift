@@ -27,8 +27,8 @@ struct RunCommand: ParsableCommand {
         let config = try PipelineConfig.load(file: options.pipeline)
         let directory = out ?? config.outputDirectory ?? "runs/\(config.name)"
         let runner = try options.makeRunner(outputDirectory: directory)
-        let printer = ProgressPrinter(stageNames: config.stages.map(\.plugin))
-        runner.onProgress = { stage, fraction, message in printer.report(stage: stage, fraction: fraction, message: message) }
+        let printer = ProgressPrinter()
+        runner.onEvent = { printer.handle($0) }
         let interrupt = installInterruptHandler(for: runner)
         defer { interrupt.cancel() }
         let report = try runner.run()

@@ -17,6 +17,10 @@ public final class PipelineRunner: @unchecked Sendable {
     public let logger: Logger
     /// Called with (stage index, fraction, message) as stages report progress.
     public var onProgress: @Sendable (Int, Double, String?) -> Void = { _, _, _ in }
+    /// Called with every ``RunEvent`` as the run goes (stages starting and ending, candidates
+    /// scored, progress with calls, cache hits and ETA, scores, the end); with an output
+    /// directory the same events are appended to its `events.jsonl`.
+    public var onEvent: @Sendable (RunEvent) -> Void = { _ in }
     /// Use the persistent cache (`--no-cache` turns it off; an in-memory cache is always used).
     public var usePersistentCache = true
     /// The config file's text, recorded in the run ledger so `hone resume` can rebuild the
@@ -35,6 +39,8 @@ public final class PipelineRunner: @unchecked Sendable {
     private var activeContext: StageContext?
     private var hostContext: StageContext?
     private var cancelled = false
+    /// This session's event hub (set when a run or resume starts).
+    var monitor: RunMonitor?
 
     /// Creates a runner. `searchPath` defaults to the standard one plus the config's `plugin_paths`.
     public init(config: PipelineConfig, searchPath: PluginSearchPath? = nil, outputDirectory: String? = nil, logger: Logger = Logger(label: "hone")) {
@@ -225,16 +231,20 @@ public final class PipelineRunner: @unchecked Sendable {
     /// The run itself: baseline, stages, final scoring, result files; recorded in `ledger`,
     /// continuing `recorded` when resuming.
     private func execute(_ prepared: Prepared, ledger: RunLedger?, recorded: RecordedRun?, started: Date) throws -> RunReport {
+        let events = startEvents(prepared, fresh: recorded == nil, session: ledger?.session ?? 1)
         let report: RunReport
         do {
             report = try stagesAndScores(prepared, ledger: ledger, recorded: recorded, started: started)
         } catch {
             let status: RunStatus = lock.withLock { cancelled } ? .cancelled : .failed
             note(ledger) { try $0.finishRun(status, error: "\(error)", sessionSeconds: Date().timeIntervalSince(started)) }
+            events.emit(.runFinished(status: status, baselineTest: nil, bestTest: nil, backendCalls: nil, wallSeconds: Date().timeIntervalSince(started), error: "\(error)"))
             throw error
         }
         let wasCancelled = lock.withLock { cancelled }
         note(ledger) { try $0.finishRun(wasCancelled ? .cancelled : .done, sessionSeconds: Date().timeIntervalSince(started)) }
+        events.emit(.runFinished(status: wasCancelled ? .cancelled : .done, baselineTest: report.baseline.test, bestTest: report.best.test,
+                                 backendCalls: report.backendCalls, wallSeconds: report.wallSeconds, error: nil))
         return report
     }
 
@@ -311,6 +321,7 @@ public final class PipelineRunner: @unchecked Sendable {
             baseline = try scores(baselinePrompt)
             note(ledger) { try $0.recordScores("baseline", prompt: baselinePrompt, scores: baseline) }
         }
+        monitor?.emit(.scored(which: "baseline", prompt: baselinePrompt.text, scores: baseline))
         let labelIndex = Dictionary(uniqueKeysWithValues: config.task.labels.enumerated().map { ($1.name, $0) })
         func described(_ split: [LabeledExample]) -> [TaskExample] {
             split.enumerated().map { i, e in
@@ -350,7 +361,7 @@ public final class PipelineRunner: @unchecked Sendable {
                 stageIndex: i, pluginID: optimizer.id, train: splits.train, dev: splits.dev,
                 evaluator: evaluator, backend: prepared.backend, budgetCalls: budget,
                 checkpointFile: outputDirectory.map { "\($0)/checkpoints/stage-\(i).json" },
-                logger: logger, onProgress: onProgress, ledger: ledger,
+                logger: logger, onProgress: progressHandler, ledger: ledger,
                 usedCalls: previous?.usedCalls ?? 0, evaluatedPrompts: previous?.evaluatedPrompts ?? 0,
                 checkpoint: try previous.flatMap { _ in try ledger?.checkpoint(stage: i) })
             context.rendering = prepared.rendering
@@ -368,6 +379,8 @@ public final class PipelineRunner: @unchecked Sendable {
                 logger.info("stage \(i + 1)/\(prepared.optimizers.count): \(optimizer.id), budget \(budget.map(String.init) ?? "unlimited") calls")
             }
             note(ledger) { try $0.stageStarted(i, seed: seed) }
+            context.monitor = monitor
+            monitor?.stageStarted(context, plugin: optimizer.id, budgetCalls: budget, seedPrompt: seed.text)
             let request = RunRequest(
                 stageIndex: i, seedPrompt: seed, task: task, budget: context.budget,
                 seed: config.seed &+ UInt64(i) &* 0x9E37_79B9, backend: prepared.backend.description)
@@ -381,6 +394,8 @@ public final class PipelineRunner: @unchecked Sendable {
                     try $0.stageFailed(i, error: "\(error)", usedCalls: context.usedCalls, evaluatedPrompts: context.evaluatedPrompts,
                                        wallSeconds: wallBefore + Date().timeIntervalSince(stageStart))
                 }
+                monitor?.stageEnded(stage: i, plugin: optimizer.id, status: .failed, bestPrompt: nil, usedCalls: context.usedCalls,
+                                    wallSeconds: wallBefore + Date().timeIntervalSince(stageStart), error: "\(error)")
                 throw error
             }
             let stoppedByCancel = lock.withLock { () -> Bool in
@@ -399,6 +414,8 @@ public final class PipelineRunner: @unchecked Sendable {
             if report.bestPrompt.identity != seed.identity {
                 report.selection = try select(report.bestPrompt, from: seed, stage: i, last: i == prepared.optimizers.count - 1)
             }
+            monitor?.stageEnded(stage: i, plugin: optimizer.id, status: stoppedByCancel ? .cancelled : .done, bestPrompt: result.bestPrompt.text,
+                                usedCalls: report.usedCalls, wallSeconds: report.wallSeconds)
             stageReports.append(report)
             seed = report.outputPrompt
         }
@@ -406,6 +423,7 @@ public final class PipelineRunner: @unchecked Sendable {
         logger.info("scoring the best prompt \"\(seed.text)\" on train, dev and test")
         let best = try scores(seed)
         note(ledger) { try $0.recordScores("best", prompt: seed, scores: best) }
+        monitor?.emit(.scored(which: "best", prompt: seed.text, scores: best))
         var usage = prepared.backend.usage
         if let ledger, recorded != nil { usage = usage.adding((try? ledger.usage(beforeSession: ledger.session)) ?? BackendUsage()) }
         let report = RunReport(

@@ -43,6 +43,8 @@ public final class StageContext: @unchecked Sendable {
     /// Whether this context serves the host's own scorings (no stage): its calls are recorded
     /// without a stage.
     public var isHostContext: Bool { stageIndex < 0 }
+    /// Where scored candidates are reported as run events (set by the runner).
+    var monitor: RunMonitor?
 
     /// Creates a stage context.
     ///
@@ -134,6 +136,8 @@ public final class StageContext: @unchecked Sendable {
         } catch let error as ArtifactError {
             throw PluginError.invalidArgument(error.message)
         }
+        monitor?.candidatesScored(stage: stageIndex, split: request.split.rawValue, prompts: request.prompts.map(\.text),
+                                  scores: results.map(\.score), examples: indices.count)
         return EvaluateResponse(results: results, budget: budget)
     }
 
