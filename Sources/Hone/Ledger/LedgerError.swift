@@ -29,4 +29,9 @@ public struct LedgerError: Error, CustomStringConvertible, Sendable {
     static func schema(_ path: String, found: Int) -> LedgerError {
         LedgerError("\(path) has ledger schema version \(found), but this hone reads version \(LedgerSchema.version); use the hone that wrote it")
     }
+
+    /// A file named `ledger.sqlite` is there but is not a Hone ledger; Hone leaves it alone.
+    static func foreign(_ path: String, reason: String) -> LedgerError {
+        LedgerError("\(path) is not a Hone run ledger (\(reason)); hone does not overwrite or write into it: give another run directory (--out), or move the file away")
+    }
 }

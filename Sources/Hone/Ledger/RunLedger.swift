@@ -10,8 +10,11 @@ import HoneSDK
 /// statements, and one transaction per evaluate request or backend call. Once the run has
 /// started, a write that fails is logged by the caller and never fails the run.
 ///
-/// > Warning: a ledger records; it is not a lock. Two processes running into the same run
-/// > directory at once write one ledger between them.
+/// A ledger carries SQLite's `application_id` "Hone" (``LedgerFileIdentity``): a file named
+/// `ledger.sqlite` that is not a Hone ledger is never replaced and never written into.
+///
+/// > Warning: a ledger records; it is not a lock. Writers hold the run directory's
+/// > ``RunDirectoryLock`` for the life of the run, so two never write one ledger.
 public final class RunLedger: @unchecked Sendable {
     /// The ledger's file name inside a run directory.
     public static let fileName = "ledger.sqlite"
@@ -26,16 +29,17 @@ public final class RunLedger: @unchecked Sendable {
     private let insertCandidate: SQLiteDatabase.Statement
     private let updateStageUsage: SQLiteDatabase.Statement
 
-    private init(path: String, create: Bool) throws {
-        let db = try SQLiteDatabase(path: path, purpose: "run ledger")
+    private init(path: String, create: Bool, readOnly: Bool = false) throws {
+        let db = try SQLiteDatabase(path: path, purpose: "run ledger", readOnly: readOnly)
         let statement = try db.prepare("PRAGMA user_version")
         let version = try db.locked { () -> Int in
             defer { statement.reset() }
             return try statement.step() ? statement.int(0) : 0
         }
-        if create || version == 0 {
+        if create {
             try db.transaction {
                 try db.execute(LedgerSchema.create)
+                try db.execute("PRAGMA application_id = \(LedgerFileIdentity.honeApplicationID)")
                 try db.execute("PRAGMA user_version = \(LedgerSchema.version)")
             }
         } else if version != LedgerSchema.version {
@@ -54,26 +58,45 @@ public final class RunLedger: @unchecked Sendable {
         updateStageUsage = try database.prepare("UPDATE stages SET used_calls = ?, evaluated_prompts = ? WHERE stage = ?")
     }
 
-    /// Creates a fresh ledger in `directory` (created if missing), replacing any earlier one:
-    /// a new `hone run` into a run directory starts a new record, as it writes a new result.
+    /// Creates a fresh ledger in `directory` (created if missing), replacing an earlier Hone
+    /// ledger: a new `hone run` into a run directory starts a new record, as it writes a new
+    /// result. A `ledger.sqlite` that is not a Hone ledger is refused with a ``LedgerError``
+    /// and left as it is. The caller holds the directory's ``RunDirectoryLock``.
     public static func create(in directory: String) throws -> RunLedger {
         let path = directory + "/" + fileName
+        if case .foreign(let reason) = LedgerFileIdentity.of(path: path) { throw LedgerError.foreign(path, reason: reason) }
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
             try FileManager.default.removeItem(atPath: path + suffix)
         }
         return try RunLedger(path: path, create: true)
     }
 
-    /// Opens the ledger of the run in `directory`; throws a ``LedgerError`` naming what is
-    /// missing when the directory or its ledger does not exist, or the ledger records no run.
+    /// Opens the ledger of the run in `directory` for reading only (`hone report`, `hone
+    /// export`): nothing in the directory is created or changed, and it works on a read-only
+    /// mount. Throws a ``LedgerError`` naming what is missing when the directory or its ledger
+    /// does not exist, the file is not a Hone ledger, or it records no run.
     public static func open(directory: String) throws -> RunLedger {
+        try open(directory: directory, readOnly: true)
+    }
+
+    /// Opens the ledger of the run in `directory` to continue writing it (`hone resume`); the
+    /// caller holds the directory's ``RunDirectoryLock``. Throws as ``open(directory:)``.
+    public static func openForWriting(directory: String) throws -> RunLedger {
+        try open(directory: directory, readOnly: false)
+    }
+
+    private static func open(directory: String, readOnly: Bool) throws -> RunLedger {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw LedgerError.noRunDirectory(directory)
         }
         let path = directory + "/" + fileName
-        guard FileManager.default.fileExists(atPath: path) else { throw LedgerError.noLedger(directory) }
-        let ledger = try RunLedger(path: path, create: false)
+        switch LedgerFileIdentity.of(path: path) {
+        case .absent: throw LedgerError.noLedger(directory)
+        case .foreign(let reason): throw LedgerError.foreign(path, reason: reason)
+        case .hone: break
+        }
+        let ledger = try RunLedger(path: path, create: false, readOnly: readOnly)
         let statement = try ledger.database.prepare("SELECT sessions FROM run WHERE id = 1")
         guard let sessions = try ledger.database.locked({ try statement.step() ? statement.int(0) : nil }) else {
             throw LedgerError.noRun(path)

@@ -149,6 +149,8 @@ public final class PipelineRunner: @unchecked Sendable {
     /// With an output directory, a fresh ledger (`ledger.sqlite`) replaces any earlier one
     /// there and records the run as it goes, so `hone resume` can continue it.
     public func run(_ prepared: Prepared, started: Date = Date()) throws -> RunReport {
+        let directoryLock = try lockRunDirectory()
+        defer { directoryLock?.release() }
         var ledger: RunLedger?
         if let outputDirectory {
             let created = try RunLedger.create(in: outputDirectory)
@@ -187,7 +189,9 @@ public final class PipelineRunner: @unchecked Sendable {
     /// again; ``resume()`` checks ``recordedRun()`` first and leaves it alone.
     public func resume(_ prepared: Prepared, started: Date = Date()) throws -> RunReport {
         guard let outputDirectory else { throw LedgerError("no run directory: give the runner an output directory to resume") }
-        let ledger = try RunLedger.open(directory: outputDirectory)
+        let directoryLock = try lockRunDirectory()
+        defer { directoryLock?.release() }
+        let ledger = try RunLedger.openForWriting(directory: outputDirectory)
         let recorded = try ledger.recordedRun()
         let plugins = prepared.optimizers.map(\.id)
         guard plugins == recorded.stages.map(\.plugin) else {
