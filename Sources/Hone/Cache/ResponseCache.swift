@@ -44,6 +44,11 @@ public final class ResponseCache: @unchecked Sendable {
         try values.store(entries.map { ($0.0.digest, $0.1) })
     }
 
+    /// Drops the entries of `keys` (answers that failed their check when read), in memory and on disk.
+    public func remove(_ keys: [Key]) throws {
+        try values.remove(keys.map(\.digest))
+    }
+
     /// Number of stored answers (on disk, or in memory for a memory-only cache).
     public func count() throws -> Int { try values.count() }
 

