@@ -87,17 +87,14 @@ public struct TaskConfig: Sendable {
     init(_ o: ConfigObject, baseDirectory: String) throws {
         dataset = try DatasetConfig(try o.object("dataset"), baseDirectory: baseDirectory)
         template = try o.optionalString("template") ?? "{prompt} {input}"
-        guard template.contains("{input}") else {
-            throw ConfigError(path: o.path(of: "template"), message: "the template must contain the {input} slot, e.g. \"{prompt} {input}\"")
-        }
-        guard template.contains("{prompt}") else {
-            throw ConfigError(path: o.path(of: "template"), message: "the template must contain the {prompt} slot, where optimizers put the prompt, e.g. \"{prompt} {input}\"")
-        }
+        try TemplateCheck.check(template, path: o.path(of: "template"))
         prompt = try o.optionalString("prompt") ?? ""
+        try NULByteCheck.refuse(in: [("template", template), ("prompt", prompt)], of: o)
         labels = try o.array("labels", nonEmpty: true) { value, path in
             let l = try ConfigObject(value, path: path)
             let name = try l.string("name")
             let label = TaskLabel(name: name, verbalizer: try l.optionalString("verbalizer") ?? name)
+            try NULByteCheck.refuse(in: [("name", label.name), ("verbalizer", label.verbalizer)], of: l)
             try l.finish()
             return label
         }
