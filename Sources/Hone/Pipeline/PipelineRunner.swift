@@ -204,6 +204,9 @@ public final class PipelineRunner: @unchecked Sendable {
     /// The run itself: baseline, stages, final scoring, result files; recorded in `ledger`,
     /// continuing `recorded` when resuming.
     private func execute(_ prepared: Prepared, ledger: RunLedger?, recorded: RecordedRun?, started: Date) throws -> RunReport {
+        if let identified = prepared.backend as? BackendIdentifying {
+            note(ledger) { try $0.recordBackendIdentity(backend: prepared.backend.name, identity: identified.cacheIdentity, namespace: identified.cacheNamespace) }
+        }
         let report: RunReport
         do {
             report = try stagesAndScores(prepared, ledger: ledger, recorded: recorded, started: started)
@@ -338,6 +341,9 @@ public final class PipelineRunner: @unchecked Sendable {
         note(ledger) { try $0.recordScores("best", prompt: seed, scores: best) }
         var usage = prepared.backend.usage
         if let ledger, recorded != nil { usage = usage.adding((try? ledger.usage(beforeSession: ledger.session)) ?? BackendUsage()) }
+        if usage.truncatedInputs > 0 {
+            logger.warning("\(usage.truncatedInputs) input(s) were longer than the model's token limit and were cut to fit (usage.truncated_inputs in result.json)")
+        }
         let report = RunReport(
             name: config.name, metric: config.task.metric, baselinePrompt: baselinePrompt, bestPrompt: seed,
             baseline: baseline, best: best, splitSizes: (splits.train.count, splits.dev.count, splits.test.count),

@@ -15,7 +15,7 @@ import HoneSDK
 /// answers are stored. Tokens, latency and cost are counted in ``usage``; a ``BackendBudget``
 /// stops sending with ``BudgetExhaustedError``. The API key is read from one environment
 /// variable, sent only in the `Authorization` header, and redacted from every message.
-public final class OpenAIBackend: Backend, @unchecked Sendable {
+public final class OpenAIBackend: Backend, BackendIdentifying, @unchecked Sendable {
     /// The settings.
     public let configuration: OpenAIConfiguration
     /// E.g. `openai(gpt-4o-mini @ https://api.openai.com)`.
@@ -44,13 +44,14 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
     /// - Parameter cache: the persistent answer cache, or nil for none (`--no-cache`).
     public init(configuration: OpenAIConfiguration, cache: ResponseCache?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.configuration = configuration
-        self.cache = configuration.useCache ? cache : nil
+        self.cache = configuration.useCache ? cache?.namespaced(OpenAIBackend.identity(of: configuration).serialized(sortedKeys: true)) : nil
         apiKey = try configuration.apiKeyVariable.map { try APIKey(fromEnvironment: $0, environment: environment) }
         let hosts = configuration.baseURLs.count == 1 ? configuration.baseURLs[0] : "\(configuration.baseURLs[0]) +\(configuration.baseURLs.count - 1)"
         name = "openai(\(configuration.model) @ \(hosts))"
         client = try HTTPClient(configuration: HTTPClientConfiguration(
             baseURLs: configuration.baseURLs, apiKey: apiKey, maxConcurrency: configuration.maxConcurrency,
-            connectTimeout: configuration.connectTimeout, timeout: configuration.timeout, retry: configuration.retry))
+            connectTimeout: configuration.connectTimeout, timeout: configuration.timeout, retry: configuration.retry,
+            maxResponseBytes: configuration.maxResponseBytes))
     }
 
     /// Builds the backend from the `backend` object of a pipeline config (`"type": "openai"`).
@@ -65,6 +66,16 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
 
     /// Work done so far.
     public var usage: BackendUsage { lock.withLock { counters } }
+
+    /// What produces this backend's answers beyond each request's body (which holds the model
+    /// and every sampling setting): the servers. Cached answers are keyed by it.
+    public var cacheIdentity: JSONValue { OpenAIBackend.identity(of: configuration) }
+
+    static func identity(of configuration: OpenAIConfiguration) -> JSONValue {
+        ["backend": "openai", "base_urls": .array(configuration.baseURLs.sorted().map { .string($0) }),
+         "model": .string(configuration.model), "score_mode": .string(configuration.scoreMode.rawValue),
+         "embedding_role": .string(configuration.embeddingRole.rawValue)]
+    }
 
     /// Aborts every request in flight or queued, at once; the calls waiting on them throw.
     /// Later calls run normally.
