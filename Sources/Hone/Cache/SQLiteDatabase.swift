@@ -71,6 +71,13 @@ final class SQLiteDatabase: @unchecked Sendable {
     /// order in which an owner releases the database and its statements does not matter.
     deinit { sqlite3_close_v2(db) }
 
+    /// " (the OS reason)" of the connection's last failed system call, or "".
+    static func osReason(_ db: OpaquePointer?) -> String {
+        guard let db else { return "" }
+        let code = sqlite3_system_errno(db)
+        return code != 0 ? " (\(FileSystemReason.errno(code)))" : ""
+    }
+
     /// Runs SQL with no results.
     func execute(_ sql: String) throws {
         try lock.withLock {
@@ -78,7 +85,7 @@ final class SQLiteDatabase: @unchecked Sendable {
             if sqlite3_exec(db, sql, nil, nil, &error) != SQLITE_OK {
                 let message = error.map { String(cString: $0) } ?? "unknown error"
                 sqlite3_free(error)
-                throw CacheError("SQLite error in \(path): \(message)")
+                throw CacheError("SQLite error in \(path): \(message)\(SQLiteDatabase.osReason(db))")
             }
         }
     }
@@ -107,7 +114,9 @@ final class SQLiteDatabase: @unchecked Sendable {
             let rc = sqlite3_step(raw)
             if rc == SQLITE_ROW { return true }
             if rc == SQLITE_DONE { return false }
-            throw CacheError("SQLite step failed: \(String(cString: sqlite3_errstr(rc)))")
+            let db = sqlite3_db_handle(raw)
+            let file = db.flatMap { sqlite3_db_filename($0, "main") }.map { String(cString: $0) } ?? "database"
+            throw CacheError("SQLite could not write or read \(file): \(String(cString: sqlite3_errstr(rc)))\(SQLiteDatabase.osReason(db))")
         }
         func blob(_ column: Int32) -> [UInt8] {
             let count = Int(sqlite3_column_bytes(raw, column))

@@ -45,6 +45,7 @@ public struct PipelineConfig: Sendable {
         let root = try ConfigObject(json, path: "$")
         self.baseDirectory = baseDirectory
         name = try root.optionalString("name") ?? "pipeline"
+        try RunName.check(name, path: root.path(of: "name"))
         seed = UInt64(try root.optionalInt("seed", in: 0...Int(Int32.max)) ?? 0)
         outputDirectory = try root.optionalString("output_dir").map { PipelineConfig.resolve($0, against: baseDirectory) }
         pluginPaths = (try root.optionalStringArray("plugin_paths") ?? []).map { PipelineConfig.resolve($0, against: baseDirectory) }

@@ -19,7 +19,7 @@ extension RunLedger {
     /// what produced its numbers and the cache namespace its answers were stored under.
     func recordBackendIdentity(backend: String, identity: JSONValue, namespace: String) throws {
         try database.execute(RunLedger.backendIdentityTable)
-        try database.transaction {
+        try write {
             let s = try database.prepare("INSERT OR REPLACE INTO backend_identity (session, backend, identity_json, cache_namespace, time) VALUES (?, ?, ?, ?, ?)")
             s.bind(1, int: session)
             s.bind(2, text: backend)

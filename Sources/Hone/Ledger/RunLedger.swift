@@ -25,6 +25,8 @@ public final class RunLedger: @unchecked Sendable {
     public private(set) var session = 1
 
     let database: SQLiteDatabase
+    /// Writes that failed in this session (see ``LedgerGaps``).
+    let gaps = LedgerGaps()
     private let insertCall: SQLiteDatabase.Statement
     private let insertCandidate: SQLiteDatabase.Statement
     private let updateStageUsage: SQLiteDatabase.Statement
@@ -65,7 +67,7 @@ public final class RunLedger: @unchecked Sendable {
     public static func create(in directory: String) throws -> RunLedger {
         let path = directory + "/" + fileName
         if case .foreign(let reason) = LedgerFileIdentity.of(path: path) { throw LedgerError.foreign(path, reason: reason) }
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+        for suffix in ["", "-wal", "-shm", LedgerGaps.markerSuffix] where FileManager.default.fileExists(atPath: path + suffix) {
             try FileManager.default.removeItem(atPath: path + suffix)
         }
         return try RunLedger(path: path, create: true)
@@ -113,7 +115,7 @@ public final class RunLedger: @unchecked Sendable {
         backend: String, stages: [(plugin: String, budgetCalls: Int?)]
     ) throws {
         let now = Date().timeIntervalSince1970
-        try database.transaction {
+        try write {
             let run = try database.prepare("""
                 INSERT INTO run (id, name, config_json, base_directory, plugin_paths_json, persistent_cache, backend, status, sessions, started)
                 VALUES (1, ?, ?, ?, ?, ?, ?, ?, 1, ?)
@@ -138,11 +140,14 @@ public final class RunLedger: @unchecked Sendable {
             }
         }
         session = 1
+        // Move the run's first records from the WAL into the main file now, so a run killed
+        // and later found without its `-wal` file is still a run (with what it had recorded).
+        try? database.execute("PRAGMA wal_checkpoint(PASSIVE)")
     }
 
     /// Starts another session of a recorded run (`hone resume`): the run is running again.
     func beginSession(backend: String) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("UPDATE run SET sessions = sessions + 1, status = ?, error = NULL, finished = NULL, backend = ? WHERE id = 1")
             s.bind(1, text: RunStatus.running.rawValue)
             s.bind(2, text: backend)
@@ -153,7 +158,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Records how the run ended and adds this session's seconds.
     func finishRun(_ status: RunStatus, error: String? = nil, sessionSeconds: Double) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("UPDATE run SET status = ?, error = ?, finished = ?, wall_seconds = wall_seconds + ? WHERE id = 1")
             s.bind(1, text: status.rawValue)
             s.bind(2, text: error)
@@ -165,7 +170,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Records the scores of the baseline ("baseline") or final ("best") prompt.
     func recordScores(_ which: String, prompt: PromptArtifact, scores: SplitScores) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("INSERT OR REPLACE INTO scores (which, prompt_text, prompt_json, train, dev, test, time) VALUES (?, ?, ?, ?, ?, ?, ?)")
             s.bind(1, text: which)
             s.bind(2, text: prompt.text)
@@ -182,7 +187,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Records that stage `index` (re)started from `seed`.
     func stageStarted(_ index: Int, seed: PromptArtifact) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("""
                 UPDATE stages SET status = ?, attempts = attempts + 1, seed_prompt_json = ?, error = NULL,
                     started = COALESCE(started, ?), finished = NULL WHERE stage = ?
@@ -197,7 +202,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Records a stage that returned (done, or cancelled with its best prompt so far).
     func stageFinished(_ index: Int, status: StageStatus, result: RunResult, usedCalls: Int, evaluatedPrompts: Int, wallSeconds: Double) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("""
                 UPDATE stages SET status = ?, used_calls = ?, evaluated_prompts = ?, best_prompt_text = ?, best_prompt_json = ?,
                     summary_json = ?, curve_json = ?, finished = ?, wall_seconds = ? WHERE stage = ?
@@ -218,7 +223,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Records a stage whose plugin failed.
     func stageFailed(_ index: Int, error: String, usedCalls: Int, evaluatedPrompts: Int, wallSeconds: Double) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("""
                 UPDATE stages SET status = ?, error = ?, used_calls = ?, evaluated_prompts = ?, finished = ?, wall_seconds = ? WHERE stage = ?
                 """)
@@ -235,7 +240,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Stores stage `index`'s checkpoint, replacing the previous one.
     func saveCheckpoint(_ index: Int, json: String) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("""
                 INSERT INTO checkpoints (stage, json, saves, time) VALUES (?, ?, 1, ?)
                 ON CONFLICT (stage) DO UPDATE SET json = excluded.json, saves = saves + 1, time = excluded.time
@@ -256,7 +261,7 @@ public final class RunLedger: @unchecked Sendable {
         stageUsage: (usedCalls: Int, evaluatedPrompts: Int)? = nil
     ) throws {
         let now = Date().timeIntervalSince1970
-        try database.transaction {
+        try write {
             let c = insertCall
             c.reset()
             c.bind(1, int: session)

@@ -198,6 +198,7 @@ public final class PipelineRunner: @unchecked Sendable {
             throw PipelineError("the run in \(outputDirectory) recorded stages \(recorded.stages.map(\.plugin).joined(separator: " -> ")), but the pipeline now has \(plugins.joined(separator: " -> ")); start a new run with `hone run` instead")
         }
         try ledger.beginSession(backend: prepared.backend.name)
+        warnOfAccountingGaps(ledger)
         return try execute(prepared, ledger: ledger, recorded: recorded, started: started)
     }
 
@@ -354,8 +355,7 @@ public final class PipelineRunner: @unchecked Sendable {
     }
 
     private func write(_ report: RunReport, to directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Data((report.json.prettyPrinted() + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/result.json"), options: .atomic)
-        try Data((report.bestPrompt.text + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/best_prompt.txt"), options: .atomic)
+        try FileWrite.atomically(report.json.prettyPrinted() + "\n", to: directory + "/result.json", what: "run result")
+        try FileWrite.atomically(report.bestPrompt.text + "\n", to: directory + "/best_prompt.txt", what: "best prompt")
     }
 }
