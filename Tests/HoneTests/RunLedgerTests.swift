@@ -22,16 +22,7 @@ final class RunLedgerTests: XCTestCase {
     /// The config text of a pipeline with `stages` (the data paths are never read: the test
     /// prepares the splits itself).
     private static func configText(stages: [JSONValue]) -> String {
-        let config: JSONValue = [
-            "name": "ledger-test", "seed": 3,
-            "task": [
-                "dataset": ["train": "train.tsv", "dev": "dev.tsv", "test": "test.tsv"],
-                "template": "{prompt} {input}", "prompt": "",
-                "labels": [["name": "neg", "verbalizer": "bad"], ["name": "pos", "verbalizer": "good"]],
-            ],
-            "stages": .array(stages),
-        ]
-        return config.prettyPrinted()
+        TinyRun.configText(name: "ledger-test", seed: 3, stages: stages)
     }
 
     /// A runner writing to `directory`, with its config text recorded, and a prepared pipeline

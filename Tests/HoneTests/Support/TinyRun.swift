@@ -9,25 +9,30 @@ import XCTest
 /// through the real loader) on the tiny review task and the hash-scoring backend, writing to a
 /// run directory.
 enum TinyRun {
-    /// The config text of the run (its data paths are never read: the splits are given).
-    static let configText: String = {
+    /// The config text of a pipeline on the tiny review task with `stages` (its data paths are
+    /// never read: the splits are given).
+    static func configText(name: String = "tiny-run", seed: Int = 5, stages: [JSONValue] = [randomSearch]) -> String {
         let config: JSONValue = [
-            "name": "tiny-run", "seed": 5,
+            "name": .string(name), "seed": .number(Double(seed)),
             "task": [
                 "dataset": ["train": "train.tsv", "dev": "dev.tsv", "test": "test.tsv"],
                 "template": "{prompt} {input}", "prompt": "",
                 "labels": [["name": "neg", "verbalizer": "bad"], ["name": "pos", "verbalizer": "good"]],
             ],
-            "stages": [[
-                "plugin": "org.hone.random-search", "config": ["candidates_per_round": 4, "rounds": 3, "dev_top_k": 2],
-                "budget": ["calls": 100],
-            ]],
+            "stages": .array(stages),
         ]
         return config.prettyPrinted()
-    }()
+    }
+
+    /// One short random-search stage.
+    static let randomSearch: JSONValue = [
+        "plugin": "org.hone.random-search", "config": ["candidates_per_round": 4, "rounds": 3, "dev_top_k": 2],
+        "budget": ["calls": 100],
+    ]
 
     /// A runner writing into `runDirectory` and its prepared pipeline on `backend`.
     static func make(runDirectory: String, backend: Backend = HashScoringBackend()) throws -> (runner: PipelineRunner, prepared: PipelineRunner.Prepared) {
+        let configText = configText()
         let config = try PipelineConfig(json: try JSONValue(parsing: configText), baseDirectory: (runDirectory as NSString).deletingLastPathComponent)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
