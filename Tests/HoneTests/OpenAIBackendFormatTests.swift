@@ -97,13 +97,14 @@ final class OpenAIBackendFormatTests: XCTestCase {
     }
 
     func testScoresByChatTopLogprobsWithStatedFloorForMissingCandidate() throws {
-        let top = [("positive", -0.2), (" negative", -2.0), ("neutral", -3.0), ("Negative", -4.0)]
+        // Probabilities of distinct tokens: they sum to less than 1 (0.94), as a server's must.
+        let top = [("positive", -0.3), (" negative", -2.0), ("neutral", -3.0), ("Negative", -4.0)]
         let server = try FixtureHTTPServer { _ in .ok(FixtureReplies.chatWithTopLogprobs(top)) }
         let backend = try makeFixtureBackend([server]) { $0.scoreMode = .chatTopLogprobs; $0.topLogprobs = 5 }
         let scores = try backend.score([ScoreItem(context: "Review: fine. Sentiment?", candidates: ["positive", "negative", "mixed"])])[0]
-        XCTAssertEqual(scores[0], -0.2, accuracy: 1e-12)
+        XCTAssertEqual(scores[0], -0.3, accuracy: 1e-12)
         XCTAssertEqual(scores[1], log(exp(-2.0) + exp(-4.0)), accuracy: 1e-12, "case variants add up")
-        let mass = exp(-0.2) + exp(-2.0) + exp(-3.0) + exp(-4.0)
+        let mass = exp(-0.3) + exp(-2.0) + exp(-3.0) + exp(-4.0)
         XCTAssertEqual(scores[2], min(-4.0, log(max(1e-12, 1 - mass))), accuracy: 1e-9)
         XCTAssertLessThan(scores[2], scores[1])
         XCTAssertEqual(backend.usage.flooredScores, 1)

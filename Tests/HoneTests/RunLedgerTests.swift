@@ -22,16 +22,7 @@ final class RunLedgerTests: XCTestCase {
     /// The config text of a pipeline with `stages` (the data paths are never read: the test
     /// prepares the splits itself).
     private static func configText(stages: [JSONValue]) -> String {
-        let config: JSONValue = [
-            "name": "ledger-test", "seed": 3,
-            "task": [
-                "dataset": ["train": "train.tsv", "dev": "dev.tsv", "test": "test.tsv"],
-                "template": "{prompt} {input}", "prompt": "",
-                "labels": [["name": "neg", "verbalizer": "bad"], ["name": "pos", "verbalizer": "good"]],
-            ],
-            "stages": .array(stages),
-        ]
-        return config.prettyPrinted()
+        TinyRun.configText(name: "ledger-test", seed: 3, stages: stages)
     }
 
     /// A runner writing to `directory`, with its config text recorded, and a prepared pipeline
@@ -313,7 +304,7 @@ final class LedgerArtifactTests: XCTestCase {
         XCTAssertEqual(try ledger.candidateCount(stage: 0), 5)
     }
 
-    func testALedgerOfSchemaOneIsMigratedWhenOpened() throws {
+    func testALedgerOfSchemaOneIsReadAsItIsAndMigratedWhenOpenedForWriting() throws {
         let dir = try TestEnvironment.temporaryDirectory("ledger-v1")
         let db = try SQLiteDatabase(path: dir + "/" + RunLedger.fileName, purpose: "test")
         try db.transaction {
@@ -325,8 +316,14 @@ final class LedgerArtifactTests: XCTestCase {
                 PRAGMA user_version = 1;
                 """)
         }
-        let run = try RunLedger.open(directory: dir).recordedRun()
-        XCTAssertEqual(run.name, "old")
-        XCTAssertNil(run.stages[0].selection)
+        let readOnly = try RunLedger.open(directory: dir)
+        XCTAssertEqual(readOnly.schemaVersion, 1, "a reader never changes the file")
+        XCTAssertEqual(try readOnly.recordedRun().name, "old")
+        XCTAssertNil(try readOnly.recordedRun().stages[0].selection)
+        let writer = try RunLedger.openForWriting(directory: dir)
+        XCTAssertEqual(writer.schemaVersion, LedgerSchema.version)
+        let selection = StageSelection(start: PromptArtifact(text: "a"), pick: PromptArtifact(text: "b"), startScore: 0.5, pickScore: 0.25, keepIfWorse: false)
+        try writer.recordSelection(0, selection)
+        XCTAssertEqual(try RunLedger.open(directory: dir).recordedRun().stages[0].selection, selection)
     }
 }

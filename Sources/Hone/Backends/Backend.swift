@@ -80,6 +80,9 @@ public struct BackendUsage: Sendable, Equatable {
     /// Candidate scores that are a stated floor rather than a model log-probability (chat
     /// `top_logprobs` scoring, for a candidate missing from the top list).
     public var flooredScores: Int = 0
+    /// Inputs cut to the model's token limit before they were embedded (the e5 backend's 512
+    /// tokens); counted when computed, not when served from the cache.
+    public var truncatedInputs: Int = 0
 
     /// Creates zeroed counters.
     public init() {}

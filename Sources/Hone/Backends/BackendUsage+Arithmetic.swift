@@ -12,6 +12,7 @@ extension BackendUsage {
         d.retries = retries - earlier.retries
         d.failedCalls = failedCalls - earlier.failedCalls
         d.flooredScores = flooredScores - earlier.flooredScores
+        d.truncatedInputs = truncatedInputs - earlier.truncatedInputs
         return d
     }
 
@@ -28,6 +29,7 @@ extension BackendUsage {
         s.retries += other.retries
         s.failedCalls += other.failedCalls
         s.flooredScores += other.flooredScores
+        s.truncatedInputs += other.truncatedInputs
         return s
     }
 }

@@ -3,7 +3,7 @@ import HoneSDK
 extension BackendUsage {
     /// The counters as JSON members for `result.json` (snake_case keys, all numbers):
     /// `model_calls`, `cache_hits`, `items_computed`, `prompt_tokens`, `completion_tokens`,
-    /// `cost_usd`, `latency_seconds`, `retries`, `failed_calls`, `floored_scores`.
+    /// `cost_usd`, `latency_seconds`, `retries`, `failed_calls`, `floored_scores`, `truncated_inputs`.
     public var json: JSONValue {
         [
             "model_calls": .number(Double(modelCalls)),
@@ -16,6 +16,7 @@ extension BackendUsage {
             "retries": .number(Double(retries)),
             "failed_calls": .number(Double(failedCalls)),
             "floored_scores": .number(Double(flooredScores)),
+            "truncated_inputs": .number(Double(truncatedInputs)),
         ]
     }
 }

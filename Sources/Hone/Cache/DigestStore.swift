@@ -74,6 +74,23 @@ final class DigestStore<Value>: @unchecked Sendable {
         }
     }
 
+    /// Removes the values of `digests`, in memory and on disk (a cache entry that failed its
+    /// check when read).
+    func remove(_ digests: [[UInt8]]) throws {
+        guard !digests.isEmpty else { return }
+        lock.withLock { for d in digests { memory[d] = nil } }
+        guard let database else { return }
+        let delete = try database.prepare("DELETE FROM \(table) WHERE key = ?")
+        try database.transaction {
+            for digest in digests {
+                delete.reset()
+                delete.bind(1, blob: digest)
+                _ = try delete.step()
+            }
+            delete.reset()
+        }
+    }
+
     /// Number of stored values (on disk, or in memory for a memory-only store).
     func count() throws -> Int {
         guard let database else { return lock.withLock { memory.count } }

@@ -38,6 +38,11 @@ public final class EmbeddingCache: @unchecked Sendable {
         try values.store(entries.map { ($0.0.digest, $0.1) })
     }
 
+    /// Drops the entries of `keys` (vectors that failed their check when read), in memory and on disk.
+    public func remove(_ keys: [Key]) throws {
+        try values.remove(keys.map(\.digest))
+    }
+
     /// Number of vectors on disk (or in memory for a memory-only cache).
     public func count() throws -> Int { try values.count() }
 

@@ -10,22 +10,73 @@ final class SQLiteDatabase: @unchecked Sendable {
 
     /// Opens (creating if needed) the database at `path`, in WAL mode. `purpose` names the file
     /// in the error thrown when it cannot be opened ("cache database", "run ledger").
-    init(path: String, purpose: String = "cache database") throws {
+    ///
+    /// With `readOnly`, the file is opened with `SQLITE_OPEN_READONLY` and nothing is created or
+    /// written (no journal-mode change): what `hone report` and `hone export` use, so they work
+    /// on a read-only mount and never write into a file. When the WAL index cannot be created
+    /// there (a read-only directory), the file is read as immutable instead.
+    init(path: String, purpose: String = "cache database", readOnly: Bool = false) throws {
         self.path = path
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        if readOnly {
+            try openReadOnly(purpose: purpose)
+            return
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CacheError("cannot create the folder \(directory) for the \(purpose) \(path): \(FileSystemReason.describe(error))")
+        }
         guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil) == SQLITE_OK else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            let reason = db.map { sqlite3_system_errno($0) }.flatMap { $0 != 0 ? FileSystemReason.errno($0) : nil }
             sqlite3_close(db)
-            throw CacheError("cannot open the \(purpose) \(path): \(message); check the directory is writable" + (purpose == "cache database" ? " or set another cache path" : ""))
+            throw CacheError("cannot open the \(purpose) \(path): \(message)\(reason.map { " (\($0))" } ?? ""); check the directory is writable" + (purpose == "cache database" ? " or set another cache path" : ""))
         }
         sqlite3_busy_timeout(db, 5000)
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=NORMAL")
     }
 
+    private func openReadOnly(purpose: String) throws {
+        func attempt(_ name: String, flags: Int32) -> String? {
+            guard sqlite3_open_v2(name, &db, flags | SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, nil) == SQLITE_OK else {
+                let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+                sqlite3_close(db)
+                db = nil
+                return message
+            }
+            sqlite3_busy_timeout(db, 5000)
+            // Reading the schema is what needs the WAL index; fail here rather than later.
+            var error: UnsafeMutablePointer<CChar>?
+            if sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nil, nil, &error) != SQLITE_OK {
+                let message = error.map { String(cString: $0) } ?? "unknown error"
+                sqlite3_free(error)
+                sqlite3_close(db)
+                db = nil
+                return message
+            }
+            return nil
+        }
+        guard let first = attempt(path, flags: 0) else { return }
+        let directory = (path as NSString).deletingLastPathComponent
+        if access(directory.isEmpty ? "." : directory, W_OK) != 0,
+           attempt("file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1", flags: SQLITE_OPEN_URI) == nil {
+            return
+        }
+        throw CacheError("cannot read the \(purpose) \(path): \(first)")
+    }
+
     /// Closes the connection once its last statement is finalized (`sqlite3_close_v2`), so the
     /// order in which an owner releases the database and its statements does not matter.
     deinit { sqlite3_close_v2(db) }
+
+    /// " (the OS reason)" of the connection's last failed system call, or "".
+    static func osReason(_ db: OpaquePointer?) -> String {
+        guard let db else { return "" }
+        let code = sqlite3_system_errno(db)
+        return code != 0 ? " (\(FileSystemReason.errno(code)))" : ""
+    }
 
     /// Runs SQL with no results.
     func execute(_ sql: String) throws {
@@ -34,7 +85,7 @@ final class SQLiteDatabase: @unchecked Sendable {
             if sqlite3_exec(db, sql, nil, nil, &error) != SQLITE_OK {
                 let message = error.map { String(cString: $0) } ?? "unknown error"
                 sqlite3_free(error)
-                throw CacheError("SQLite error in \(path): \(message)")
+                throw CacheError("SQLite error in \(path): \(message)\(SQLiteDatabase.osReason(db))")
             }
         }
     }
@@ -63,7 +114,9 @@ final class SQLiteDatabase: @unchecked Sendable {
             let rc = sqlite3_step(raw)
             if rc == SQLITE_ROW { return true }
             if rc == SQLITE_DONE { return false }
-            throw CacheError("SQLite step failed: \(String(cString: sqlite3_errstr(rc)))")
+            let db = sqlite3_db_handle(raw)
+            let file = db.flatMap { sqlite3_db_filename($0, "main") }.map { String(cString: $0) } ?? "database"
+            throw CacheError("SQLite could not write or read \(file): \(String(cString: sqlite3_errstr(rc)))\(SQLiteDatabase.osReason(db))")
         }
         func blob(_ column: Int32) -> [UInt8] {
             let count = Int(sqlite3_column_bytes(raw, column))

@@ -45,6 +45,7 @@ public struct PipelineConfig: Sendable {
         let root = try ConfigObject(json, path: "$")
         self.baseDirectory = baseDirectory
         name = try root.optionalString("name") ?? "pipeline"
+        try RunName.check(name, path: root.path(of: "name"))
         seed = UInt64(try root.optionalInt("seed", in: 0...Int(Int32.max)) ?? 0)
         outputDirectory = try root.optionalString("output_dir").map { PipelineConfig.resolve($0, against: baseDirectory) }
         pluginPaths = (try root.optionalStringArray("plugin_paths") ?? []).map { PipelineConfig.resolve($0, against: baseDirectory) }
@@ -98,6 +99,7 @@ public struct TaskConfig: Sendable {
             let l = try ConfigObject(value, path: path)
             let name = try l.string("name")
             let label = TaskLabel(name: name, verbalizer: try l.optionalString("verbalizer") ?? name)
+            try NULByteCheck.refuse(in: [("name", label.name), ("verbalizer", label.verbalizer)], of: l)
             try l.finish()
             return label
         }
@@ -127,7 +129,9 @@ public struct TaskConfig: Sendable {
         guard template.contains("{prompt}") else {
             throw ConfigError(path: o.path(of: "template"), message: "the template must contain the {prompt} slot, where optimizers put the prompt, e.g. \"{prompt} {input}\"")
         }
+        try TemplateCheck.check(template, path: o.path(of: "template"))
         prompt = try o.optionalString("prompt") ?? ""
+        try NULByteCheck.refuse(in: [("template", template), ("prompt", prompt)], of: o)
         switch type {
         case .classification:
             if !o.has("labels") {

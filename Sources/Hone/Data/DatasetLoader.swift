@@ -81,6 +81,10 @@ public enum DatasetLoader {
 
     /// The raw records of one file in the configured format.
     static func read(_ config: DatasetConfig, _ path: String, needLabels: Bool, problems: inout RowProblems) throws -> [SourceRecord] {
+        try NULByteCheck.check(try records(config, path, needLabels: needLabels, problems: &problems), problems: &problems)
+    }
+
+    private static func records(_ config: DatasetConfig, _ path: String, needLabels: Bool, problems: inout RowProblems) throws -> [SourceRecord] {
         switch config.format {
         case .tsv, .csv:
             let reader = DelimitedFileReader(separator: config.format == .tsv ? "\t" : ",", quoting: config.quoting)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A run directory's ledger is missing, unreadable or does not describe a run that can be
 /// resumed or reported. The message says what is missing and what to do.
 public struct LedgerError: Error, CustomStringConvertible, Sendable {
@@ -22,11 +24,17 @@ public struct LedgerError: Error, CustomStringConvertible, Sendable {
 
     /// The ledger file exists but records no run.
     static func noRun(_ path: String) -> LedgerError {
-        LedgerError("\(path) records no run (its run table is empty); start the run again with `hone run`")
+        let walGone = !FileManager.default.fileExists(atPath: path + "-wal")
+        return LedgerError("\(path) records no run (its run table is empty\(walGone ? "; if the run was killed, its records may have been in \(path)-wal, which is gone" : "")); start the run again with `hone run`")
     }
 
     /// The ledger was written with another schema.
     static func schema(_ path: String, found: Int) -> LedgerError {
         LedgerError("\(path) has ledger schema version \(found), but this hone reads version \(LedgerSchema.version); use the hone that wrote it")
+    }
+
+    /// A file named `ledger.sqlite` is there but is not a Hone ledger; Hone leaves it alone.
+    static func foreign(_ path: String, reason: String) -> LedgerError {
+        LedgerError("\(path) is not a Hone run ledger (\(reason)); hone does not overwrite or write into it: give another run directory (--out), or move the file away")
     }
 }

@@ -19,7 +19,7 @@ extension RunLedger {
                 stages: [], baseline: nil, best: nil)
             let s = try database.prepare("""
                 SELECT stage, plugin, status, budget_calls, used_calls, evaluated_prompts, attempts, seed_prompt_json,
-                    best_prompt_json, summary_json, curve_json, error, wall_seconds, selection_json FROM stages ORDER BY stage
+                    best_prompt_json, summary_json, curve_json, error, wall_seconds, \(schemaVersion >= 2 ? "selection_json" : "NULL") FROM stages ORDER BY stage
                 """)
             while try s.step() {
                 run.stages.append(RecordedStage(

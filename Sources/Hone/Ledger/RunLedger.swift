@@ -10,8 +10,11 @@ import HoneSDK
 /// statements, and one transaction per evaluate request or backend call. Once the run has
 /// started, a write that fails is logged by the caller and never fails the run.
 ///
-/// > Warning: a ledger records; it is not a lock. Two processes running into the same run
-/// > directory at once write one ledger between them.
+/// A ledger carries SQLite's `application_id` "Hone" (``LedgerFileIdentity``): a file named
+/// `ledger.sqlite` that is not a Hone ledger is never replaced and never written into.
+///
+/// > Warning: a ledger records; it is not a lock. Writers hold the run directory's
+/// > ``RunDirectoryLock`` for the life of the run, so two never write one ledger.
 public final class RunLedger: @unchecked Sendable {
     /// The ledger's file name inside a run directory.
     public static let fileName = "ledger.sqlite"
@@ -22,66 +25,102 @@ public final class RunLedger: @unchecked Sendable {
     public private(set) var session = 1
 
     let database: SQLiteDatabase
-    private let insertCall: SQLiteDatabase.Statement
-    private let insertCandidate: SQLiteDatabase.Statement
-    private let updateStageUsage: SQLiteDatabase.Statement
-    private let insertArtifact: SQLiteDatabase.Statement
+    /// Writes that failed in this session (see ``LedgerGaps``).
+    let gaps = LedgerGaps()
+    /// The schema version of the file (a read-only ledger of schema 1 is read as it is).
+    let schemaVersion: Int
+    /// The writing statements, prepared once; nil in a ledger opened read-only.
+    private let writers: Writers?
 
-    private init(path: String, create: Bool) throws {
-        let db = try SQLiteDatabase(path: path, purpose: "run ledger")
+    /// The statements every recorded call runs, prepared once.
+    private struct Writers {
+        let insertCall: SQLiteDatabase.Statement
+        let insertCandidate: SQLiteDatabase.Statement
+        let updateStageUsage: SQLiteDatabase.Statement
+        let insertArtifact: SQLiteDatabase.Statement
+    }
+
+    private init(path: String, create: Bool, readOnly: Bool = false) throws {
+        let db = try SQLiteDatabase(path: path, purpose: "run ledger", readOnly: readOnly)
         let statement = try db.prepare("PRAGMA user_version")
         let version = try db.locked { () -> Int in
             defer { statement.reset() }
             return try statement.step() ? statement.int(0) : 0
         }
-        if create || version == 0 {
+        if create {
             try db.transaction {
                 try db.execute(LedgerSchema.create)
                 for v in 2...LedgerSchema.version { try db.execute(LedgerSchema.migrations[v]!) }
+                try db.execute("PRAGMA application_id = \(LedgerFileIdentity.honeApplicationID)")
                 try db.execute("PRAGMA user_version = \(LedgerSchema.version)")
             }
-        } else if version < LedgerSchema.version, version >= 1 {
+        } else if version < LedgerSchema.version, version >= 1, !readOnly {
             try db.transaction {
                 for v in (version + 1)...LedgerSchema.version { try db.execute(LedgerSchema.migrations[v]!) }
+                try db.execute("PRAGMA application_id = \(LedgerFileIdentity.honeApplicationID)")
                 try db.execute("PRAGMA user_version = \(LedgerSchema.version)")
             }
-        } else if version != LedgerSchema.version {
+        } else if version != LedgerSchema.version, !(readOnly && (1..<LedgerSchema.version).contains(version)) {
             throw LedgerError.schema(path, found: version)
         }
         database = db
-        insertCall = try database.prepare("""
+        schemaVersion = create ? LedgerSchema.version : (readOnly ? version : LedgerSchema.version)
+        guard !readOnly else {
+            writers = nil
+            return
+        }
+        writers = Writers(insertCall: try database.prepare("""
             INSERT INTO backend_calls (session, stage, op, request_hash, items, cached, cache_hits, items_computed, model_calls,
                 prompt_tokens, completion_tokens, cost_usd, retries, latency_seconds, error, time)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        insertCandidate = try database.prepare("""
+            """),
+        insertCandidate: try database.prepare("""
             INSERT INTO candidates (stage, call, prompt_text, artifact_sha256, split, score, examples, failed, time)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        insertArtifact = try database.prepare("INSERT OR IGNORE INTO artifacts (sha256, json) VALUES (?, ?)")
-        updateStageUsage = try database.prepare("UPDATE stages SET used_calls = ?, evaluated_prompts = ? WHERE stage = ?")
+            """),
+        updateStageUsage: try database.prepare("UPDATE stages SET used_calls = ?, evaluated_prompts = ? WHERE stage = ?"),
+        insertArtifact: try database.prepare("INSERT OR IGNORE INTO artifacts (sha256, json) VALUES (?, ?)"))
     }
 
-    /// Creates a fresh ledger in `directory` (created if missing), replacing any earlier one:
-    /// a new `hone run` into a run directory starts a new record, as it writes a new result.
+    /// Creates a fresh ledger in `directory` (created if missing), replacing an earlier Hone
+    /// ledger: a new `hone run` into a run directory starts a new record, as it writes a new
+    /// result. A `ledger.sqlite` that is not a Hone ledger is refused with a ``LedgerError``
+    /// and left as it is. The caller holds the directory's ``RunDirectoryLock``.
     public static func create(in directory: String) throws -> RunLedger {
         let path = directory + "/" + fileName
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+        if case .foreign(let reason) = LedgerFileIdentity.of(path: path) { throw LedgerError.foreign(path, reason: reason) }
+        for suffix in ["", "-wal", "-shm", LedgerGaps.markerSuffix] where FileManager.default.fileExists(atPath: path + suffix) {
             try FileManager.default.removeItem(atPath: path + suffix)
         }
         return try RunLedger(path: path, create: true)
     }
 
-    /// Opens the ledger of the run in `directory`; throws a ``LedgerError`` naming what is
-    /// missing when the directory or its ledger does not exist, or the ledger records no run.
+    /// Opens the ledger of the run in `directory` for reading only (`hone report`, `hone
+    /// export`): nothing in the directory is created or changed, and it works on a read-only
+    /// mount. Throws a ``LedgerError`` naming what is missing when the directory or its ledger
+    /// does not exist, the file is not a Hone ledger, or it records no run.
     public static func open(directory: String) throws -> RunLedger {
+        try open(directory: directory, readOnly: true)
+    }
+
+    /// Opens the ledger of the run in `directory` to continue writing it (`hone resume`); the
+    /// caller holds the directory's ``RunDirectoryLock``. Throws as ``open(directory:)``.
+    public static func openForWriting(directory: String) throws -> RunLedger {
+        try open(directory: directory, readOnly: false)
+    }
+
+    private static func open(directory: String, readOnly: Bool) throws -> RunLedger {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw LedgerError.noRunDirectory(directory)
         }
         let path = directory + "/" + fileName
-        guard FileManager.default.fileExists(atPath: path) else { throw LedgerError.noLedger(directory) }
-        let ledger = try RunLedger(path: path, create: false)
+        switch LedgerFileIdentity.of(path: path) {
+        case .absent: throw LedgerError.noLedger(directory)
+        case .foreign(let reason): throw LedgerError.foreign(path, reason: reason)
+        case .hone: break
+        }
+        let ledger = try RunLedger(path: path, create: false, readOnly: readOnly)
         let statement = try ledger.database.prepare("SELECT sessions FROM run WHERE id = 1")
         guard let sessions = try ledger.database.locked({ try statement.step() ? statement.int(0) : nil }) else {
             throw LedgerError.noRun(path)
@@ -98,7 +137,7 @@ public final class RunLedger: @unchecked Sendable {
         backend: String, stages: [(plugin: String, budgetCalls: Int?)]
     ) throws {
         let now = Date().timeIntervalSince1970
-        try database.transaction {
+        try write {
             let run = try database.prepare("""
                 INSERT INTO run (id, name, config_json, base_directory, plugin_paths_json, persistent_cache, backend, status, sessions, started)
                 VALUES (1, ?, ?, ?, ?, ?, ?, ?, 1, ?)
@@ -123,11 +162,14 @@ public final class RunLedger: @unchecked Sendable {
             }
         }
         session = 1
+        // Move the run's first records from the WAL into the main file now, so a run killed
+        // and later found without its `-wal` file is still a run (with what it had recorded).
+        try? database.execute("PRAGMA wal_checkpoint(PASSIVE)")
     }
 
     /// Starts another session of a recorded run (`hone resume`): the run is running again.
     func beginSession(backend: String) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("UPDATE run SET sessions = sessions + 1, status = ?, error = NULL, finished = NULL, backend = ? WHERE id = 1")
             s.bind(1, text: RunStatus.running.rawValue)
             s.bind(2, text: backend)
@@ -138,7 +180,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Records how the run ended and adds this session's seconds.
     func finishRun(_ status: RunStatus, error: String? = nil, sessionSeconds: Double) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("UPDATE run SET status = ?, error = ?, finished = ?, wall_seconds = wall_seconds + ? WHERE id = 1")
             s.bind(1, text: status.rawValue)
             s.bind(2, text: error)
@@ -150,7 +192,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Records the scores of the baseline ("baseline") or final ("best") prompt.
     func recordScores(_ which: String, prompt: PromptArtifact, scores: SplitScores) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("INSERT OR REPLACE INTO scores (which, prompt_text, prompt_json, train, dev, test, time) VALUES (?, ?, ?, ?, ?, ?, ?)")
             s.bind(1, text: which)
             s.bind(2, text: prompt.text)
@@ -167,7 +209,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Records that stage `index` (re)started from `seed`.
     func stageStarted(_ index: Int, seed: PromptArtifact) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("""
                 UPDATE stages SET status = ?, attempts = attempts + 1, seed_prompt_json = ?, error = NULL,
                     started = COALESCE(started, ?), finished = NULL WHERE stage = ?
@@ -182,7 +224,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Records a stage that returned (done, or cancelled with its best prompt so far).
     func stageFinished(_ index: Int, status: StageStatus, result: RunResult, usedCalls: Int, evaluatedPrompts: Int, wallSeconds: Double) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("""
                 UPDATE stages SET status = ?, used_calls = ?, evaluated_prompts = ?, best_prompt_text = ?, best_prompt_json = ?,
                     summary_json = ?, curve_json = ?, finished = ?, wall_seconds = ? WHERE stage = ?
@@ -208,12 +250,19 @@ public final class RunLedger: @unchecked Sendable {
         guard stored.kind != .text || stored.data != nil || stored.parts != nil else { return nil }
         let identity = stored.identity
         let key = SHA256.hex(Array(identity.utf8))
-        insertArtifact.reset()
-        insertArtifact.bind(1, text: key)
-        insertArtifact.bind(2, text: identity)
-        _ = try insertArtifact.step()
-        insertArtifact.reset()
+        let insert = try writing().insertArtifact
+        insert.reset()
+        insert.bind(1, text: key)
+        insert.bind(2, text: identity)
+        _ = try insert.step()
+        insert.reset()
         return key
+    }
+
+    /// The writing statements, or an error saying the ledger was opened read-only.
+    private func writing() throws -> Writers {
+        guard let writers else { throw LedgerError("\(path) was opened read-only; open it with RunLedger.openForWriting to record") }
+        return writers
     }
 
     /// Records the host's check of a stage's pick against its starting prompt on train+dev.
@@ -228,7 +277,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Records a stage whose plugin failed.
     func stageFailed(_ index: Int, error: String, usedCalls: Int, evaluatedPrompts: Int, wallSeconds: Double) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("""
                 UPDATE stages SET status = ?, error = ?, used_calls = ?, evaluated_prompts = ?, finished = ?, wall_seconds = ? WHERE stage = ?
                 """)
@@ -245,7 +294,7 @@ public final class RunLedger: @unchecked Sendable {
 
     /// Stores stage `index`'s checkpoint, replacing the previous one.
     func saveCheckpoint(_ index: Int, json: String) throws {
-        try database.transaction {
+        try write {
             let s = try database.prepare("""
                 INSERT INTO checkpoints (stage, json, saves, time) VALUES (?, ?, 1, ?)
                 ON CONFLICT (stage) DO UPDATE SET json = excluded.json, saves = saves + 1, time = excluded.time
@@ -266,8 +315,8 @@ public final class RunLedger: @unchecked Sendable {
         stageUsage: (usedCalls: Int, evaluatedPrompts: Int)? = nil
     ) throws {
         let now = Date().timeIntervalSince1970
-        try database.transaction {
-            let c = insertCall
+        try write {
+            let c = try writing().insertCall
             c.reset()
             c.bind(1, int: session)
             c.bind(2, int: call.stage)
@@ -289,7 +338,7 @@ public final class RunLedger: @unchecked Sendable {
             c.reset()
             let callID = database.lastInsertRowID
             if let stage = call.stage {
-                let k = insertCandidate
+                let k = try writing().insertCandidate
                 for candidate in candidates {
                     k.reset()
                     k.bind(1, int: stage)
@@ -305,7 +354,7 @@ public final class RunLedger: @unchecked Sendable {
                 }
                 k.reset()
                 if let stageUsage {
-                    let u = updateStageUsage
+                    let u = try writing().updateStageUsage
                     u.reset()
                     u.bind(1, int: stageUsage.usedCalls)
                     u.bind(2, int: stageUsage.evaluatedPrompts)

@@ -180,6 +180,8 @@ public final class PipelineRunner: @unchecked Sendable {
     /// With an output directory, a fresh ledger (`ledger.sqlite`) replaces any earlier one
     /// there and records the run as it goes, so `hone resume` can continue it.
     public func run(_ prepared: Prepared, started: Date = Date()) throws -> RunReport {
+        let directoryLock = try lockRunDirectory()
+        defer { directoryLock?.release() }
         var ledger: RunLedger?
         if let outputDirectory {
             let created = try RunLedger.create(in: outputDirectory)
@@ -218,13 +220,16 @@ public final class PipelineRunner: @unchecked Sendable {
     /// again; ``resume()`` checks ``recordedRun()`` first and leaves it alone.
     public func resume(_ prepared: Prepared, started: Date = Date()) throws -> RunReport {
         guard let outputDirectory else { throw LedgerError("no run directory: give the runner an output directory to resume") }
-        let ledger = try RunLedger.open(directory: outputDirectory)
+        let directoryLock = try lockRunDirectory()
+        defer { directoryLock?.release() }
+        let ledger = try RunLedger.openForWriting(directory: outputDirectory)
         let recorded = try ledger.recordedRun()
         let plugins = prepared.optimizers.map(\.id)
         guard plugins == recorded.stages.map(\.plugin) else {
             throw PipelineError("the run in \(outputDirectory) recorded stages \(recorded.stages.map(\.plugin).joined(separator: " -> ")), but the pipeline now has \(plugins.joined(separator: " -> ")); start a new run with `hone run` instead")
         }
         try ledger.beginSession(backend: prepared.backend.name)
+        warnOfAccountingGaps(ledger)
         return try execute(prepared, ledger: ledger, recorded: recorded, started: started)
     }
 
@@ -232,6 +237,9 @@ public final class PipelineRunner: @unchecked Sendable {
     /// continuing `recorded` when resuming.
     private func execute(_ prepared: Prepared, ledger: RunLedger?, recorded: RecordedRun?, started: Date) throws -> RunReport {
         let events = startEvents(prepared, fresh: recorded == nil, session: ledger?.session ?? 1)
+        if let identified = prepared.backend as? BackendIdentifying {
+            note(ledger) { try $0.recordBackendIdentity(backend: prepared.backend.name, identity: identified.cacheIdentity, namespace: identified.cacheNamespace) }
+        }
         let report: RunReport
         do {
             report = try stagesAndScores(prepared, ledger: ledger, recorded: recorded, started: started)
@@ -426,6 +434,9 @@ public final class PipelineRunner: @unchecked Sendable {
         monitor?.emit(.scored(which: "best", prompt: seed.text, scores: best))
         var usage = prepared.backend.usage
         if let ledger, recorded != nil { usage = usage.adding((try? ledger.usage(beforeSession: ledger.session)) ?? BackendUsage()) }
+        if usage.truncatedInputs > 0 {
+            logger.warning("\(usage.truncatedInputs) input(s) were longer than the model's token limit and were cut to fit (usage.truncated_inputs in result.json)")
+        }
         let report = RunReport(
             name: config.name, metric: config.task.metric, baselinePrompt: baselinePrompt, bestPrompt: seed,
             baseline: baseline, best: best, splitSizes: (splits.train.count, splits.dev.count, splits.test.count),
@@ -437,10 +448,9 @@ public final class PipelineRunner: @unchecked Sendable {
     }
 
     private func write(_ report: RunReport, to directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Data((report.json.prettyPrinted() + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/result.json"), options: .atomic)
-        try Data((report.bestPrompt.text + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/best_prompt.txt"), options: .atomic)
+        try FileWrite.atomically(report.json.prettyPrinted() + "\n", to: directory + "/result.json", what: "run result")
+        try FileWrite.atomically(report.bestPrompt.text + "\n", to: directory + "/best_prompt.txt", what: "best prompt")
         let artifact = try JSONValue(parsing: Wire.encode(report.bestPrompt.stored)).prettyPrinted() + "\n"
-        try Data(artifact.utf8).write(to: URL(fileURLWithPath: directory + "/best_prompt.json"), options: .atomic)
+        try FileWrite.atomically(artifact, to: directory + "/best_prompt.json", what: "best prompt artifact")
     }
 }

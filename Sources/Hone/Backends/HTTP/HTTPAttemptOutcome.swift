@@ -23,15 +23,15 @@ enum HTTPAttemptOutcome {
     ///   - body: the bytes received.
     ///   - url: the full URL (for messages; never holds the key).
     ///   - timeout: the total timeout, seconds (for messages).
-    ///   - overflowed: the answer passed the size limit.
+    ///   - overflowed: the answer passed the size limit, `maxBytes`.
     ///   - apiKey: redacts the key from anything a server sent back.
     ///   - validate: the request's check of a 2xx answer.
     static func classify(curlCode: CURLcode, curlText: String?, status: Int, body: [UInt8], url: String,
-                         timeout: Double, overflowed: Bool, apiKey: APIKey?,
+                         timeout: Double, overflowed: Bool, maxBytes: Int = 0, apiKey: APIKey?,
                          validate: (@Sendable (JSONValue) -> String?)?) -> HTTPAttemptOutcome {
         let redact: (String) -> String = { apiKey?.redact($0) ?? $0 }
         if overflowed {
-            return .failure(.transport, message: "the answer from \(url) is larger than the configured limit; ask for less per request (smaller batches)", transient: false)
+            return .failure(.transport, message: "the answer from \(url) is larger than the limit of \(maxBytes) bytes (backend max_response_bytes); it was cut off and refused. Ask for less per request (smaller embed_batch_size, fewer samples or max_tokens) or raise max_response_bytes", transient: false)
         }
         if curlCode != CURLE_OK {
             let text = redact(curlText ?? String(cString: curl_easy_strerror(curlCode)))

@@ -16,7 +16,7 @@ public struct HTTPClientConfiguration: Sendable {
     public var maxResponseBytes: Int
 
     /// Creates a configuration.
-    public init(baseURLs: [String], apiKey: APIKey? = nil, maxConcurrency: Int = 8, connectTimeout: Double = 10, timeout: Double = 120, retry: RetryPolicy = RetryPolicy(), maxResponseBytes: Int = 256 << 20) {
+    public init(baseURLs: [String], apiKey: APIKey? = nil, maxConcurrency: Int = 8, connectTimeout: Double = 10, timeout: Double = 120, retry: RetryPolicy = RetryPolicy(), maxResponseBytes: Int = OpenAIConfiguration.defaultMaxResponseBytes) {
         precondition(!baseURLs.isEmpty && maxConcurrency > 0 && connectTimeout > 0 && timeout > 0)
         self.baseURLs = baseURLs
         self.apiKey = apiKey

@@ -13,9 +13,15 @@ extension OpenAIBackend {
         let keys = inputs.map { ResponseCache.Key(endpoint: OpenAIBackend.embeddingsPath, body: embeddingBody([.string($0)], role: role, single: true)) }
         var vectors: [ResponseCache.Key: [Float]] = [:]
         if let cache {
+            var refused: [ResponseCache.Key] = []
             for (key, value) in try cache.lookup(keys) {
-                if let v = OpenAIBackend.vector(from: value) { vectors[key] = v }
+                if let v = OpenAIBackend.vector(from: value), AnswerValidation.isValid(v, dimension: embeddingDimension(observing: v.count)) {
+                    vectors[key] = v
+                } else {
+                    refused.append(key)
+                }
             }
+            try cache.remove(refused)
         }
         var missing: [(ResponseCache.Key, String)] = []
         var queued = Set<ResponseCache.Key>()
@@ -30,7 +36,9 @@ extension OpenAIBackend {
                 let body = embeddingBody(chunk.map { .string($0.1) }, role: role, single: false)
                 let count = chunk.count
                 return PlannedCall(key: ResponseCache.Key(endpoint: OpenAIBackend.embeddingsPath, body: body), endpoint: OpenAIBackend.embeddingsPath, body: body, extract: { json in
-                    .array(try OpenAIResponseDecoder.embeddings(json, count: count).map { v in .array(v.map { .number(Double($0)) }) })
+                    let decoded = try OpenAIResponseDecoder.embeddings(json, count: count, dimension: self.embeddingDimension())
+                    _ = self.embeddingDimension(observing: decoded.first?.count)
+                    return .array(decoded.map { v in .array(v.map { .number(Double($0)) }) })
                 }, cacheable: false)
             }
             let answers = try executeAll(calls, what: "embeddings")
@@ -62,6 +70,8 @@ extension OpenAIBackend {
     }
 
     private static func vector(from value: JSONValue) -> [Float]? {
-        value.arrayValue?.compactMap { $0.doubleValue.map(Float.init) }
+        guard let array = value.arrayValue else { return nil }
+        let v = array.compactMap { $0.doubleValue.map(Float.init) }
+        return v.count == array.count ? v : nil
     }
 }

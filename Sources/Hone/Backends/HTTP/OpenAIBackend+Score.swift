@@ -44,9 +44,12 @@ extension OpenAIBackend {
                     "temperature": 0,
                 ]
                 let candidateLength = candidate.unicodeScalars.count
-                calls.append(PlannedCall(key: ResponseCache.Key(endpoint: OpenAIBackend.completionsPath, body: body), endpoint: OpenAIBackend.completionsPath, body: body) { json in
+                calls.append(PlannedCall(key: ResponseCache.Key(endpoint: OpenAIBackend.completionsPath, body: body), endpoint: OpenAIBackend.completionsPath, body: body, extract: { json in
                     .number(try OpenAIResponseDecoder.echoedLogprob(json, contextLength: contextLength, candidateLength: candidateLength))
-                })
+                }, acceptsCached: { value in
+                    // A sum of log-probabilities is itself one; null stands for -infinity in JSON.
+                    value.isNull || value.doubleValue.map { (try? AnswerValidation.logprob($0, "")) != nil } == true
+                }))
             }
         }
         return calls
@@ -75,9 +78,16 @@ extension OpenAIBackend {
                 "logprobs": true,
                 "top_logprobs": .number(Double(configuration.topLogprobs)),
             ]
-            return PlannedCall(key: ResponseCache.Key(endpoint: OpenAIBackend.chatPath, body: body), endpoint: OpenAIBackend.chatPath, body: body) { json in
+            return PlannedCall(key: ResponseCache.Key(endpoint: OpenAIBackend.chatPath, body: body), endpoint: OpenAIBackend.chatPath, body: body, extract: { json in
                 .array(try OpenAIResponseDecoder.firstTopLogprobs(json).map { [.string($0.token), .number($0.logprob)] })
-            }
+            }, acceptsCached: { value in
+                guard let pairs = value.arrayValue, !pairs.isEmpty else { return false }
+                let top = pairs.compactMap { pair -> (token: String, logprob: Double)? in
+                    guard let token = pair.arrayValue?.first?.stringValue, let lp = pair.arrayValue?.last?.doubleValue else { return nil }
+                    return (token, lp)
+                }
+                return top.count == pairs.count && (try? AnswerValidation.topLogprobs(top)) != nil
+            })
         }
     }
 

@@ -15,7 +15,7 @@ import HoneSDK
 /// answers are stored. Tokens, latency and cost are counted in ``usage``; a ``BackendBudget``
 /// stops sending with ``BudgetExhaustedError``. The API key is read from one environment
 /// variable, sent only in the `Authorization` header, and redacted from every message.
-public final class OpenAIBackend: Backend, @unchecked Sendable {
+public final class OpenAIBackend: Backend, BackendIdentifying, @unchecked Sendable {
     /// The settings.
     public let configuration: OpenAIConfiguration
     /// E.g. `openai(gpt-4o-mini @ https://api.openai.com)`.
@@ -42,18 +42,20 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
     private var budgetEnforced = true
     private var observer: (@Sendable (HTTPCallRecord) -> Void)?
     private let openedAt = Date()
+    private var learnedEmbeddingDimension: Int?
 
     /// Creates the backend; reads the API key from `environment` when the config names a variable.
     /// - Parameter cache: the persistent answer cache, or nil for none (`--no-cache`).
     public init(configuration: OpenAIConfiguration, cache: ResponseCache?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.configuration = configuration
-        self.cache = configuration.useCache ? cache : nil
+        self.cache = configuration.useCache ? cache?.namespaced(OpenAIBackend.identity(of: configuration).serialized(sortedKeys: true)) : nil
         apiKey = try configuration.apiKeyVariable.map { try APIKey(fromEnvironment: $0, environment: environment) }
         let hosts = configuration.baseURLs.count == 1 ? configuration.baseURLs[0] : "\(configuration.baseURLs[0]) +\(configuration.baseURLs.count - 1)"
         name = "openai(\(configuration.model) @ \(hosts))"
         client = try HTTPClient(configuration: HTTPClientConfiguration(
             baseURLs: configuration.baseURLs, apiKey: apiKey, maxConcurrency: configuration.maxConcurrency,
-            connectTimeout: configuration.connectTimeout, timeout: configuration.timeout, retry: configuration.retry))
+            connectTimeout: configuration.connectTimeout, timeout: configuration.timeout, retry: configuration.retry,
+            maxResponseBytes: configuration.maxResponseBytes))
     }
 
     /// Builds the backend from the `backend` object of a pipeline config (`"type": "openai"`).
@@ -68,6 +70,16 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
 
     /// Work done so far.
     public var usage: BackendUsage { lock.withLock { counters } }
+
+    /// What produces this backend's answers beyond each request's body (which holds the model
+    /// and every sampling setting): the servers. Cached answers are keyed by it.
+    public var cacheIdentity: JSONValue { OpenAIBackend.identity(of: configuration) }
+
+    static func identity(of configuration: OpenAIConfiguration) -> JSONValue {
+        ["backend": "openai", "base_urls": .array(configuration.baseURLs.sorted().map { .string($0) }),
+         "model": .string(configuration.model), "score_mode": .string(configuration.scoreMode.rawValue),
+         "embedding_role": .string(configuration.embeddingRole.rawValue)]
+    }
 
     /// Aborts every request in flight or queued, at once; the calls waiting on them throw.
     /// Later calls run normally.
@@ -86,13 +98,21 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
         let extract: @Sendable (JSONValue) throws -> JSONValue
         /// Whether the answer is cached under `key` (false for calls whose parts are cached one by one).
         var cacheable = true
+        /// Whether a cached value may be served (``AnswerValidation``); a refused one is dropped
+        /// from the cache and asked for again. Nil: any cached value is served.
+        var acceptsCached: (@Sendable (JSONValue) -> Bool)? = nil
     }
 
     /// Answers planned calls from the cache or the servers; one result per call, in order.
     /// Throws only ``BudgetExhaustedError`` (after making the calls that fitted).
     func execute(_ calls: [PlannedCall]) throws -> [Result<JSONValue, BackendError>] {
         var results = [Result<JSONValue, BackendError>?](repeating: nil, count: calls.count)
-        let cached = try cache?.lookup(calls.filter(\.cacheable).map(\.key)) ?? [:]
+        var cached = try cache?.lookup(calls.filter(\.cacheable).map(\.key)) ?? [:]
+        let refused = calls.filter { call in cached[call.key].map { call.acceptsCached?($0) == false } ?? false }.map(\.key)
+        if !refused.isEmpty {
+            for key in refused { cached[key] = nil }
+            try cache?.remove(refused)
+        }
         var firstIndex: [ResponseCache.Key: Int] = [:]
         var toSend: [Int] = []
         var hits = 0
@@ -191,6 +211,15 @@ public final class OpenAIBackend: Backend, @unchecked Sendable {
             throw BackendError(prefix + first.message, isTransient: first.isTransient)
         }
         return values
+    }
+
+    /// The width of this model's vectors: the first valid vector this backend received or served
+    /// fixes it, and every later vector must match (``AnswerValidation``).
+    func embeddingDimension(observing width: Int? = nil) -> Int? {
+        lock.withLock {
+            if learnedEmbeddingDimension == nil, let width { learnedEmbeddingDimension = width }
+            return learnedEmbeddingDimension
+        }
     }
 
     func recordCacheHits(_ n: Int) {

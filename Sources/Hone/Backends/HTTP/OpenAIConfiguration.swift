@@ -74,6 +74,13 @@ public struct OpenAIConfiguration: Sendable {
     public var budget: BackendBudget
     /// Whether answers go through the persistent response cache.
     public var useCache: Bool
+    /// The largest answer accepted, in bytes (`max_response_bytes`); a larger one is cut off
+    /// when it passes the limit and the call fails with a message saying so. Parsing JSON takes
+    /// many times its size in memory, so this bounds what `max_concurrency` answers can cost.
+    public var maxResponseBytes: Int
+
+    /// The default answer size limit: 16 MiB, over 10x a batch of 32 embeddings of 3,072 values.
+    public static let defaultMaxResponseBytes = 16 << 20
 
     /// Creates a configuration with defaults for everything but the servers and the model.
     public init(baseURLs: [String], model: String, apiKeyVariable: String? = nil) {
@@ -97,6 +104,7 @@ public struct OpenAIConfiguration: Sendable {
         embedBatchSize = 32
         budget = BackendBudget()
         useCache = true
+        maxResponseBytes = OpenAIConfiguration.defaultMaxResponseBytes
     }
 
     /// Reads the `backend` object of a config (`"type": "openai"`); unknown keys are errors,
@@ -158,6 +166,7 @@ public struct OpenAIConfiguration: Sendable {
             try b.finish()
         }
         useCache = try o.optionalBool("cache") ?? useCache
+        maxResponseBytes = try o.optionalInt("max_response_bytes", in: 1024...(1 << 31)) ?? maxResponseBytes
         try o.finish()
     }
 

@@ -85,10 +85,10 @@ enum OpenAIResponseDecoder {
             let tokenStart = offsets[i]
             let tokenEnd = i + 1 < tokens.count ? max(offsets[i + 1], tokenStart + (tokens[i].isEmpty ? 0 : 1)) : tokenStart + tokens[i].unicodeScalars.count
             guard tokenEnd > start, tokenStart < end else { continue }
-            guard let value = values[i].doubleValue, value.isFinite || value == -.infinity else {
+            guard let raw = values[i].doubleValue else {
                 throw DecodeError("token \(i) (\"\(tokens[i])\") of the candidate has no log-probability")
             }
-            sum += value
+            sum += try AnswerValidation.logprob(raw, "choices[0].logprobs.token_logprobs[\(i)] (token \"\(tokens[i])\")")
             counted += 1
         }
         guard counted > 0 else { throw DecodeError("no echoed token covers the candidate") }
@@ -104,16 +104,17 @@ enum OpenAIResponseDecoder {
         guard let top = first["top_logprobs"]?.arrayValue, !top.isEmpty else {
             throw DecodeError("choices[0].logprobs.content[0].top_logprobs is missing or empty")
         }
-        return try top.enumerated().map { i, entry in
+        return try AnswerValidation.topLogprobs(top.enumerated().map { i, entry in
             guard let token = entry["token"]?.stringValue, let value = entry["logprob"]?.doubleValue else {
                 throw DecodeError("top_logprobs[\(i)] lacks \"token\" or \"logprob\"")
             }
             return (token, value)
-        }
+        })
     }
 
-    /// One vector per input of an embeddings answer, in input order (`data[i].index`); floats or base64.
-    static func embeddings(_ json: JSONValue, count: Int) throws -> [[Float]] {
+    /// One vector per input of an embeddings answer, in input order (`data[i].index`); floats or
+    /// base64. Every vector must be finite and, when `dimension` is given, that wide.
+    static func embeddings(_ json: JSONValue, count: Int, dimension: Int? = nil) throws -> [[Float]] {
         guard let data = json["data"]?.arrayValue else { throw DecodeError("no \"data\" array") }
         guard data.count == count else { throw DecodeError("\(data.count) embeddings for \(count) inputs") }
         var vectors = [[Float]?](repeating: nil, count: count)
@@ -133,7 +134,7 @@ enum OpenAIResponseDecoder {
             } else {
                 throw DecodeError("data[\(i)].embedding is neither an array of numbers nor base64")
             }
-            if vectors[index]!.isEmpty { throw DecodeError("data[\(i)].embedding is empty") }
+            try AnswerValidation.vector(vectors[index]!, dimension: dimension, "data[\(i)].embedding")
         }
         let vs = vectors.map { $0! }
         if Set(vs.map(\.count)).count > 1 { throw DecodeError("embeddings of different lengths") }
