@@ -65,13 +65,7 @@ public final class ClassificationEvaluator: Evaluator, @unchecked Sendable {
                 }
             }
             let scores = try backend.scoreEach(items)
-            guard scores.count == items.count else {
-                throw BackendError("backend \(backend.name) returned \(scores.count) score rows for \(items.count) items")
-            }
-            let failures = scores.compactMap { if case .failure(let e) = $0 { return e } else { return nil } }
-            if let first = failures.first, Double(failures.count) > maxFailureRate * Double(items.count) {
-                throw BackendError("backend \(backend.name) failed on \(failures.count) of \(items.count) items, more than task.max_failure_rate (\(maxFailureRate)) allows; first failure: \(first.message)")
-            }
+            try FailureLimit(rate: maxFailureRate).check(scores, expected: items.count, backend: backend, what: "items")
             for (k, p) in scored.enumerated() {
                 rows[p] = Array(scores[(k * examples.count)..<((k + 1) * examples.count)])
             }

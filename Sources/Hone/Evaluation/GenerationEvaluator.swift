@@ -67,13 +67,7 @@ public final class GenerationEvaluator: Evaluator, @unchecked Sendable {
             }
         }
         let outputs = try backend.generateEach(requests)
-        guard outputs.count == requests.count else {
-            throw BackendError("backend \(backend.name) returned \(outputs.count) outputs for \(requests.count) requests")
-        }
-        let failures = outputs.compactMap { if case .failure(let e) = $0 { return e } else { return nil } }
-        if let first = failures.first, Double(failures.count) > maxFailureRate * Double(requests.count) {
-            throw BackendError("backend \(backend.name) failed on \(failures.count) of \(requests.count) generations, more than task.max_failure_rate (\(maxFailureRate)) allows; first failure: \(first.message)")
-        }
+        try FailureLimit(rate: maxFailureRate).check(outputs, expected: requests.count, backend: backend, what: "generations")
         return try prompts.indices.map { p in
             // Per example: its samples' texts; an example with any failed sample is left out.
             var kept: [Int] = []
