@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "hone", targets: ["hone"]),
         .library(name: "HonePluginRandomSearch", type: .dynamic, targets: ["HonePluginRandomSearch"]),
         .library(name: "HonePluginRLPrompt", type: .dynamic, targets: ["HonePluginRLPrompt"]),
+        .library(name: "HonePluginGRAM", type: .dynamic, targets: ["HonePluginGRAM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -115,6 +116,36 @@ let package = Package(
             name: "RLPromptTests",
             dependencies: ["HonePluginRLPrompt", "Hone", "HoneSDK", "CHoneABI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // GRAM (Li et al., 2023): meta-learned soft-prompt initialization and gradient regulation
+        // in the embedding space of the dual encoder.
+        // The method (Plugins/GRAM/Core) is a module of its own so that tests and the benchmark
+        // link it without the library's entry symbol, which RLPrompt's tests also define.
+        .target(
+            name: "HonePluginGRAMCore",
+            dependencies: ["HoneSDK"],
+            path: "Plugins/GRAM/Core",
+            // Optimized even in debug builds: meta-learning is dense arithmetic over a few thousand
+            // parameters, ~50x slower at -Onone.
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+        ),
+        .target(
+            name: "HonePluginGRAM",
+            dependencies: ["HonePluginGRAMCore", "HoneSDK"],
+            path: "Plugins/GRAM/Entry",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "GRAMTests",
+            dependencies: ["HonePluginGRAMCore", "HoneSDK", "CHoneABI"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // GRAM's acceptance measurement harness (benchmarks/gram_acceptance.sh; not in the test suite).
+        .executableTarget(
+            name: "hone-bench-gram",
+            dependencies: ["Hone", "HoneSDK", "HonePluginGRAMCore"],
+            path: "benchmarks/gram-bench",
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
         ),
         .testTarget(
             name: "HoneTests",
