@@ -1,3 +1,4 @@
+import HoneSDK
 import XCTest
 @testable import HonePluginGRAMCore
 
@@ -17,6 +18,15 @@ final class GradientTests: XCTestCase {
         }
     }
 
+    /// Central differences of the loss, one parameter at a time.
+    private func numericGradient(_ head: SoftPromptHead, _ theta: [Double], _ problem: LabeledEmbeddings, step h: Double) -> [Double] {
+        theta.indices.map { i -> Double in
+            var plus = theta, minus = theta
+            plus[i] += h; minus[i] -= h
+            return (head.evaluate(plus, on: problem, gradient: false).loss - head.evaluate(minus, on: problem, gradient: false).loss) / (2 * h)
+        }
+    }
+
     func testHandDerivedLossGradientMatchesFiniteDifferences() {
         var family = SyntheticFamily(dimension: 7, seed: 3)
         let problem = family.task(classes: 3, perClass: 4)
@@ -24,14 +34,7 @@ final class GradientTests: XCTestCase {
             let layout = ParameterLayout(dimension: 7, rank: rank)
             let head = SoftPromptHead(layout: layout, temperature: 0.2)
             let theta = randomTheta(layout, seed: 5)
-            let analytic = head.evaluate(theta, on: problem).gradient
-            let h = 1e-6
-            let numeric = theta.indices.map { i -> Double in
-                var plus = theta, minus = theta
-                plus[i] += h; minus[i] -= h
-                return (head.evaluate(plus, on: problem, gradient: false).loss - head.evaluate(minus, on: problem, gradient: false).loss) / (2 * h)
-            }
-            assertClose(analytic, numeric, tolerance: 1e-6)
+            assertClose(head.evaluate(theta, on: problem).gradient, numericGradient(head, theta, problem, step: 1e-6), tolerance: 1e-6)
         }
     }
 
@@ -41,14 +44,7 @@ final class GradientTests: XCTestCase {
         let layout = ParameterLayout(dimension: 6, rank: 1)
         let head = SoftPromptHead(layout: layout, temperature: 0.01)
         let theta = randomTheta(layout, seed: 9, scale: 0.05)
-        let analytic = head.evaluate(theta, on: problem).gradient
-        let h = 1e-8
-        let numeric = theta.indices.map { i -> Double in
-            var plus = theta, minus = theta
-            plus[i] += h; minus[i] -= h
-            return (head.evaluate(plus, on: problem, gradient: false).loss - head.evaluate(minus, on: problem, gradient: false).loss) / (2 * h)
-        }
-        assertClose(analytic, numeric, tolerance: 1e-4)
+        assertClose(head.evaluate(theta, on: problem).gradient, numericGradient(head, theta, problem, step: 1e-8), tolerance: 1e-4)
     }
 
     /// The adapted query loss as a function of (θ₀, ρ), differentiated numerically.

@@ -1,4 +1,5 @@
 import Foundation
+import HoneSDK
 
 /// Seeded k-means (k-means++ seeding, Lloyd iterations) on embedding vectors.
 ///

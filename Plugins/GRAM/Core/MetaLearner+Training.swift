@@ -1,3 +1,4 @@
+import HoneSDK
 extension MetaLearner {
     /// Runs `steps` outer steps of `metaBatch` episodes drawn from `sampler` (seeded), calling
     /// `onStep(step, meanQueryLoss)` after each; stops early when `onStep` returns false.

@@ -1,4 +1,5 @@
 import Foundation
+import HoneSDK
 
 /// GRAM's meta-learning of the soft prompt's initialization θ₀ and of the gradient regulator γ.
 ///

@@ -1,3 +1,4 @@
+import HoneSDK
 /// Where each learnable part of the soft prompt sits in the flat parameter vector θ.
 ///
 /// θ = [r (d) | s (d) | U (d×k, row-major) | V (d×k, row-major)]:

@@ -1,3 +1,4 @@
+import HoneSDK
 /// GRAM's task pool built without labels: a two-level k-means of the embeddings of unlabeled
 /// text. Coarse clusters act as domains; within each domain, fine clusters act as
 /// pseudo-classes, each named by its medoid sentence (the member nearest its centroid), whose

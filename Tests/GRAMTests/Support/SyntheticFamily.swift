@@ -1,4 +1,5 @@
 import Foundation
+import HoneSDK
 @testable import HonePluginGRAMCore
 
 /// A family of classification tasks in a small embedding space with one transferable flaw:
