@@ -220,6 +220,11 @@ for seed in seeds {
             if settingsWanted.contains("cross") {
                 let outcome = tuner.tune(from: theta0, train: train, selection: dev)
                 let artifact = GRAMOptimizer.artifact(theta: outcome.theta, head: head, classBase: classBase, space: GRAMOptimizer.defaultSpace, text: "")
+                if method == "gram" && name == datasets[0] && seed == seeds[0] {
+                    // One real artifact, as the plugin returns it, for the docs.
+                    let path = (outPath as NSString).deletingLastPathComponent + "/artifact-example.json"
+                    try Wire.encode(artifact).write(toFile: path, atomically: true, encoding: .utf8)
+                }
                 emit(Row(setting: "cross", dataset: name, seed: seed, method: method, accuracy: accuracy(artifact.head!, testQueries, data.test.labels),
                          selectedStep: outcome.selectedStep, devAccuracy: outcome.selectionAccuracy))
             }
