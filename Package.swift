@@ -137,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GRAMTests",
-            dependencies: ["HonePluginGRAMCore", "HoneSDK", "CHoneABI"],
+            dependencies: ["HonePluginGRAMCore", "Hone", "HoneSDK", "CHoneABI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // GRAM's acceptance measurement harness (benchmarks/gram_acceptance.sh; not in the test suite).
