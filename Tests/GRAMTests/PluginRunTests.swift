@@ -111,6 +111,20 @@ final class PluginRunTests: XCTestCase {
         XCTAssertEqual(host.usedCalls, 0)
     }
 
+    func testABudgetSpentWhileEmbeddingThePoolStillReturnsATunedHead() throws {
+        // The host's budget covers the task (3 labels + 12 train + 12 dev) and 10 texts more,
+        // while the request does not say so: the pool's embed call is refused mid-run.
+        let host = EmbeddingMockHost(dimension: 16, limitCalls: 27 + 10)
+        let pool = try poolFile()
+        defer { try? FileManager.default.removeItem(atPath: pool) }
+        var config = smallConfig.objectValue!
+        config["pool_files"] = [.string(pool)]
+        let result = try GRAMOptimizer(config: .object(config), host: host.connection).run(request(backend: nil))
+        XCTAssertEqual(result.bestPrompt.kind, .embeddingHead)
+        XCTAssertTrue(result.summary?["meta_skipped"]?.stringValue?.contains("budget") == true, "\(String(describing: result.summary))")
+        XCTAssertEqual(host.usedCalls, 27)
+    }
+
     func testRefusesUnknownOrMistypedConfigKeys() {
         let host = EmbeddingMockHost()
         XCTAssertThrowsError(try GRAMOptimizer(config: ["inner_stepz": 3], host: host.connection)) { error in

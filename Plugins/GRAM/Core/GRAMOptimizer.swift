@@ -95,6 +95,11 @@ public final class GRAMOptimizer: HoneOptimizer {
             } catch let error as EpisodeSampler.PoolTooSmall {
                 host.log(.warning, "gram: \(error.description); tuning without meta-learning")
                 summary["meta_skipped"] = .string(error.description)
+            } catch let error as PluginError where error.shouldStop {
+                // The budget ran out (or the run was cancelled) while embedding the pool: the task
+                // is embedded already, so tune from the identity rather than fail.
+                host.log(.warning, "gram: meta-learning stopped while embedding the pool (\(error.message)); tuning without it")
+                summary["meta_skipped"] = .string(error.message)
             }
         }
 
