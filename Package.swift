@@ -75,10 +75,11 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // Test support: the in-process FixtureHTTPServer that replays OpenAI, vLLM and llama.cpp
-        // answers. Shared by the tests and the HTTP benchmark; never linked into `hone`.
+        // answers, and InProcessHost, a hone_host table on Swift closures for plugin tests.
+        // Shared by the tests and the HTTP benchmark; never linked into `hone`.
         .target(
             name: "HoneTestSupport",
-            dependencies: ["HoneSDK"],
+            dependencies: ["HoneSDK", "CHoneABI"],
             path: "Tests/HoneTestSupport",
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
@@ -114,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RLPromptTests",
-            dependencies: ["HonePluginRLPrompt", "Hone", "HoneSDK", "CHoneABI"],
+            dependencies: ["HonePluginRLPrompt", "Hone", "HoneSDK", "HoneTestSupport", "CHoneABI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // GRAM (Li et al., 2023): meta-learned soft-prompt initialization and gradient regulation
@@ -137,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GRAMTests",
-            dependencies: ["HonePluginGRAMCore", "Hone", "HoneSDK", "CHoneABI"],
+            dependencies: ["HonePluginGRAMCore", "Hone", "HoneSDK", "HoneTestSupport", "CHoneABI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // GRAM's acceptance measurement harness (benchmarks/gram_acceptance.sh; not in the test suite).

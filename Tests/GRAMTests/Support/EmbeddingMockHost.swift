@@ -2,8 +2,9 @@ import CHoneABI
 import Foundation
 import HoneSDK
 import HonePluginGRAMCore
+import HoneTestSupport
 
-/// An in-process host whose backend embeds texts with a bag of seeded random word vectors (a
+/// An in-process host (``InProcessHost``) whose backend embeds texts with a bag of seeded random word vectors (a
 /// text's vector is the normalized sum of its words' vectors, the `query:`/`passage:` role adding
 /// a small role vector), counts one budget call per text as the host does, and refuses
 /// `evaluate` (GRAM never asks for it).
@@ -13,40 +14,21 @@ final class EmbeddingMockHost {
     var usedCalls = 0
     var embedded: [(role: String, text: String)] = []
     var evaluateRequests = 0
-    var logs: [String] = []
-    private var table: UnsafeMutablePointer<hone_host>
+    private let host = InProcessHost()
 
     init(dimension: Int = 24, limitCalls: Int? = nil) {
         self.dimension = dimension
         self.limitCalls = limitCalls
-        table = .allocate(capacity: 1)
-        table.initialize(to: hone_host(
-            struct_size: UInt32(MemoryLayout<hone_host>.size), abi_major: 1, abi_minor: 1, host_data: nil,
-            evaluate: { host, _, sink in
-                EmbeddingMockHost.of(host).evaluateRequests += 1
-                sink?.send("the mock host does not evaluate")
-                return hone_status(HONE_ERR_UNSUPPORTED)
-            },
-            backend_call: { host, request, sink in EmbeddingMockHost.of(host).backendCall(request, sink) },
-            log: { host, _, message in EmbeddingMockHost.of(host).logs.append(message.map { String(cString: $0) } ?? "") },
-            progress: { _, _, _ in },
-            is_cancelled: { _ in 0 },
-            checkpoint_save: { _, _ in hone_status(HONE_OK) },
-            checkpoint_load: { _, _ in hone_status(HONE_ERR_NOT_FOUND) },
-            get_extension: { _, _ in nil }))
-        table.pointee.host_data = Unmanaged.passUnretained(self).toOpaque()
+        host.evaluate = { [unowned self] _, sink in
+            evaluateRequests += 1
+            sink?.send("the mock host does not evaluate")
+            return hone_status(HONE_ERR_UNSUPPORTED)
+        }
+        host.backendCall = { [unowned self] request, sink in backendCall(request, sink) }
     }
 
-    deinit {
-        table.deinitialize(count: 1)
-        table.deallocate()
-    }
-
-    var connection: HostConnection { HostConnection(UnsafePointer(table)) }
-
-    private static func of(_ host: UnsafePointer<hone_host>?) -> EmbeddingMockHost {
-        Unmanaged<EmbeddingMockHost>.fromOpaque(host!.pointee.host_data!).takeUnretainedValue()
-    }
+    var connection: HostConnection { host.connection }
+    var logs: [String] { host.logs }
 
     /// A stable vector per word (FNV-1a of the word seeds the generator).
     func wordVector(_ word: String) -> [Double] {
@@ -65,8 +47,8 @@ final class EmbeddingMockHost {
         return v.map { Float($0 / n) }
     }
 
-    private func backendCall(_ requestText: UnsafePointer<CChar>?, _ sink: UnsafeMutablePointer<hone_sink>?) -> hone_status {
-        guard let requestText, let request = try? JSONValue(parsing: String(cString: requestText)),
+    private func backendCall(_ requestText: String, _ sink: UnsafeMutablePointer<hone_sink>?) -> hone_status {
+        guard let request = try? JSONValue(parsing: requestText),
               request["op"]?.stringValue == "embed", let texts = request["texts"]?.arrayValue?.compactMap(\.stringValue) else {
             sink?.send("the mock host only embeds")
             return hone_status(HONE_ERR_UNSUPPORTED)
