@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "hone", targets: ["hone"]),
         .library(name: "HonePluginRandomSearch", type: .dynamic, targets: ["HonePluginRandomSearch"]),
         .library(name: "HonePluginRLPrompt", type: .dynamic, targets: ["HonePluginRLPrompt"]),
+        .library(name: "HonePluginGRAM", type: .dynamic, targets: ["HonePluginGRAM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -74,10 +75,11 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // Test support: the in-process FixtureHTTPServer that replays OpenAI, vLLM and llama.cpp
-        // answers. Shared by the tests and the HTTP benchmark; never linked into `hone`.
+        // answers, and InProcessHost, a hone_host table on Swift closures for plugin tests.
+        // Shared by the tests and the HTTP benchmark; never linked into `hone`.
         .target(
             name: "HoneTestSupport",
-            dependencies: ["HoneSDK"],
+            dependencies: ["HoneSDK", "CHoneABI"],
             path: "Tests/HoneTestSupport",
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
@@ -113,8 +115,38 @@ let package = Package(
         ),
         .testTarget(
             name: "RLPromptTests",
-            dependencies: ["HonePluginRLPrompt", "Hone", "HoneSDK", "CHoneABI"],
+            dependencies: ["HonePluginRLPrompt", "Hone", "HoneSDK", "HoneTestSupport", "CHoneABI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // GRAM (Li et al., 2023): meta-learned soft-prompt initialization and gradient regulation
+        // in the embedding space of the dual encoder.
+        // The method (Plugins/GRAM/Core) is a module of its own so that tests and the benchmark
+        // link it without the library's entry symbol, which RLPrompt's tests also define.
+        .target(
+            name: "HonePluginGRAMCore",
+            dependencies: ["HoneSDK"],
+            path: "Plugins/GRAM/Core",
+            // Optimized even in debug builds: meta-learning is dense arithmetic over a few thousand
+            // parameters, ~50x slower at -Onone.
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+        ),
+        .target(
+            name: "HonePluginGRAM",
+            dependencies: ["HonePluginGRAMCore", "HoneSDK"],
+            path: "Plugins/GRAM/Entry",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "GRAMTests",
+            dependencies: ["HonePluginGRAMCore", "Hone", "HoneSDK", "HoneTestSupport", "CHoneABI"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // GRAM's acceptance measurement harness (benchmarks/gram_acceptance.sh; not in the test suite).
+        .executableTarget(
+            name: "hone-bench-gram",
+            dependencies: ["Hone", "HoneSDK", "HonePluginGRAMCore"],
+            path: "benchmarks/gram-bench",
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
         ),
         .testTarget(
             name: "HoneTests",

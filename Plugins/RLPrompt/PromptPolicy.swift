@@ -1,4 +1,5 @@
 import Foundation
+import HoneSDK
 
 /// RLPrompt's policy: an autoregressive distribution over a candidate vocabulary that emits a
 /// fixed-length prompt, the same for every input.

@@ -1,3 +1,4 @@
+import HoneSDK
 /// The learning half of RLPrompt, without any I/O: samples prompts from the policy and
 /// updates it from their rewards by soft Q-learning with a Polyak-averaged target network.
 ///

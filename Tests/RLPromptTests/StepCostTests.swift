@@ -1,4 +1,5 @@
 import Foundation
+import HoneSDK
 import XCTest
 @testable import HonePluginRLPrompt
 

@@ -1,3 +1,4 @@
+import HoneSDK
 import XCTest
 @testable import HonePluginRLPrompt
 

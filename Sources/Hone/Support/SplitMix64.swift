@@ -1,16 +1,6 @@
+import HoneSDK
+
 /// A small, fast, seedable random number generator (SplitMix64), so every random choice of a
-/// run is reproducible from the pipeline's seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    /// Creates a generator from a seed.
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// run is reproducible from the pipeline's seed: the SDK's ``SeededGenerator``, which the Swift
+/// plugins use too (one implementation of the algorithm).
+public typealias SplitMix64 = SeededGenerator

@@ -5,6 +5,7 @@ import Foundation
 ///
 /// Every random choice of the plugin (initial weights, prompt sampling, training batches)
 /// comes from one of these, seeded from the run's seed, so that runs are reproducible.
+/// Shared by the Swift plugins (RLPrompt, GRAM) through the SDK.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     /// The generator's entire state.
     public var state: UInt64
