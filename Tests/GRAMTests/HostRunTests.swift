@@ -52,5 +52,11 @@ final class HostRunTests: XCTestCase {
         // verbalizers: the two implementations of one formula agree on dev.
         let pluginZeroShot = try XCTUnwrap(stage.summary?["zero_shot_selection_accuracy"]?.doubleValue)
         XCTAssertEqual(pluginZeroShot, report.baseline.dev, accuracy: 1e-12)
+        // The host applies the returned embedding_head artifact exactly as the plugin scored it.
+        let backend = try E5Backend(cache: try EmbeddingCache(path: nil))
+        let evaluator = EvaluatorFactory.make(task: runner.config.task, backend: backend)
+        let dev = try DatasetLoader.load(runner.config.task.dataset, labels: runner.config.task.labels, seed: 13).dev
+        let hostDev = try evaluator.evaluate([stage.bestPrompt], on: dev.enumerated().map { (index: $0, example: $1) }, details: false)[0].score
+        XCTAssertEqual(hostDev, try XCTUnwrap(stage.summary?["selection_accuracy"]?.doubleValue), accuracy: 1e-12)
     }
 }
