@@ -51,6 +51,7 @@ final class OpenAIEmbeddingScoringTests: XCTestCase {
         XCTAssertEqual(scores[0][0], 0.8 / 0.1, accuracy: 1e-5, "cos([3,4],[0,5]) = 0.8")
         XCTAssertEqual(scores[0][1], 0.6 / 0.1, accuracy: 1e-5, "cos([3,4],[2,0]) = 0.6")
         XCTAssertEqual(scores[1], [10, 0], "cos([0,2],[0,5]) = 1, cos([0,2],[2,0]) = 0")
+        XCTAssertEqual(backend.classifierTemperature, 0.1)
         let sent = server.requests.compactMap { $0.json["input"]?.arrayValue?.compactMap(\.stringValue) }.flatMap { $0 }
         XCTAssertEqual(Set(sent), ["query: good film", "query: bad film", "passage: terrible", "passage: great"], "each text embedded once, in its role")
         XCTAssertEqual(try backend.score(items), scores, "the second time from the cache")

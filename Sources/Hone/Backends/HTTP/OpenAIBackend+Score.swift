@@ -19,6 +19,12 @@ extension OpenAIBackend {
         }
     }
 
+    /// The temperature of the embedding classifier (cosine / temperature) in
+    /// `embedding-similarity` mode; nil when `score` uses log-probabilities.
+    public var classifierTemperature: Double? {
+        configuration.scoreMode == .embeddingSimilarity ? configuration.similarityTemperature : nil
+    }
+
     /// The scorer of `embedding-similarity` mode.
     var embeddingScorer: EmbeddingScorer { EmbeddingScorer(temperature: configuration.similarityTemperature) }
 
