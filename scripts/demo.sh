@@ -2,8 +2,8 @@
 # Sets everything up, builds Hone (release) and runs the demo pipeline on the embedded e5 model:
 # random search over 5-token prompts for SST-2, then the baseline and the optimized prompt
 # scored on 500 held-out test sentences.
-# DEMO_PIPELINE=examples/agnews-rlprompt.json runs RLPrompt on AG News instead (about 10 minutes
-# on 2 cores; it reads ../shared/data).
+# DEMO_PIPELINE=examples/agnews-rlprompt.json runs RLPrompt on AG News at 6,000 scorings instead
+# (about 10 minutes on 2 cores). Every example's data is in examples/data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
