@@ -69,4 +69,45 @@ final class OpenAIEmbeddingScoringTests: XCTestCase {
         guard case .failure(let error) = results[1] else { return XCTFail("the item whose context failed must fail") }
         XCTAssertTrue(error.message.contains("input rejected"), error.message)
     }
+
+    /// `hone validate` and `hone run` with an embed-only server: classification needs `score`,
+    /// which the backend now derives from `/v1/embeddings` (a fixture "model" whose query vectors
+    /// point at the gold label's verbalizer, so the metric is 1 when scores reach it).
+    func testHoneValidatesAndRunsAClassificationPipelineOnAnEmbedOnlyServer() throws {
+        let data = TestEnvironment.repository + "/examples/data/sst2"
+        let labels = try OpenAIPipelineEndToEndTests.demoLabels(data)
+        let server = try FixtureHTTPServer { request in
+            guard request.path == "/v1/embeddings" else { return .respond(status: 404, body: FixtureReplies.openAIError("embeddings only")) }
+            let inputs = request.json["input"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            return .ok(FixtureReplies.embeddings(inputs.map { text -> [Float] in
+                if text == "passage: great" { return [1, 0] }
+                if text == "passage: terrible" { return [0, 1] }
+                return labels.first { text.hasSuffix($0.key) }?.value == "1" ? [2, 0] : [0, 2]
+            }))
+        }
+        let dir = try TestEnvironment.temporaryDirectory("embed-only")
+        let config: JSONValue = [
+            "name": "embed-only", "seed": 5,
+            "task": [
+                "dataset": ["train": .string(data + "/train.tsv"), "dev": .string(data + "/dev.tsv"), "test": .string(data + "/test.tsv"), "test_sample": 20],
+                "template": "{prompt} {input}", "prompt": "",
+                "labels": [["name": "0", "verbalizer": "terrible"], ["name": "1", "verbalizer": "great"]],
+            ],
+            "backend": ["type": "openai", "base_url": .string(server.baseURL + "/v1"), "model": "fixture-e5",
+                        "capabilities": ["embed"], "embedding_role": "prefix"],
+            "cache": ["enabled": false],
+            "stages": [["plugin": "org.hone.random-search",
+                        "config": ["prompt_length": 2, "candidates_per_round": 2, "rounds": 1, "dev_top_k": 1, "vocab_size": 50],
+                        "budget": ["calls": 100]]],
+        ]
+        let file = dir + "/pipeline.json"
+        try config.prettyPrinted().write(toFile: file, atomically: true, encoding: .utf8)
+        let validate = try TestEnvironment.run([TestEnvironment.honeExecutable, "validate", file])
+        XCTAssertEqual(validate.status, 0, validate.stderr)
+        let run = try TestEnvironment.run([TestEnvironment.honeExecutable, "run", file, "--out", dir + "/run"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let result = try JSONValue(parsing: String(contentsOfFile: dir + "/run/result.json", encoding: .utf8))
+        XCTAssertEqual(result["scores"]?["baseline"]?["test"]?.doubleValue, 1, "similarity scores reach the metric")
+        XCTAssertTrue(server.requests.allSatisfy { $0.path == "/v1/embeddings" })
+    }
 }
