@@ -70,6 +70,7 @@ func printSummary(_ report: RunReport, directory: String) {
           train \(percent(report.baseline.train))  dev \(percent(report.baseline.dev))  test \(percent(report.baseline.test))
         best prompt:     \(describe(report.bestPrompt))
           train \(percent(report.best.train))  dev \(percent(report.best.dev))  test \(percent(report.best.test))\(kept)
+        test gain:       \(HeldOutGain(report: report).summary)
         backend calls:   \(report.backendCalls) (cache hits \(report.usage.cacheHits), texts embedded \(report.usage.itemsComputed))
         wall time:       \(String(format: "%.1f", report.wallSeconds)) s
         result:          \(directory)/result.json

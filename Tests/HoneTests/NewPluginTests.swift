@@ -1,4 +1,5 @@
 import Foundation
+import HoneSDK
 import XCTest
 
 /// `hone new-plugin` creates plugin projects that build outside the tree with their own build
@@ -33,9 +34,32 @@ final class NewPluginTests: XCTestCase {
         XCTAssertEqual(created.status, 0, created.stderr)
         let folder = scratch + "/word-search"
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder)), ["word_search.c", "Makefile", "README.md"])
-        let make = try TestEnvironment.run(["make", "all", "check-exports"], directory: folder)
+        XCTAssertTrue(created.stdout.contains("HONE_PLUGIN_PATH=$PWD hone plugins info com.example.word-search"), created.stdout)
+        // -Werror: strdup (used by the template) must be declared under -std=c99 -Wpedantic.
+        let make = try TestEnvironment.run(["make", "all", "check-exports", "CFLAGS=-O2 -Werror"], directory: folder)
         XCTAssertEqual(make.status, 0, make.stdout + make.stderr)
+        XCTAssertTrue(make.stdout.contains("-std=c99") && make.stdout.contains("-Wpedantic"), make.stdout)
         try assertLoads("com.example.word-search", from: folder, library: "libword_search.so")
+    }
+
+    func testGeneratedPluginsCarryTheirOwnNameAndDescription() throws {
+        let created = try hone(["new-plugin", "com.example.quoted", "--name", #"Quoted "search""#, "--description", #"Searches with a \ and "quotes"."#])
+        XCTAssertEqual(created.status, 0, created.stderr)
+        let make = try TestEnvironment.run(["make", "CFLAGS=-O2 -Werror"], directory: scratch + "/quoted")
+        XCTAssertEqual(make.status, 0, make.stdout + make.stderr)
+        let defaults = try hone(["new-plugin", "com.example.plain"])
+        XCTAssertEqual(defaults.status, 0, defaults.stderr)
+        XCTAssertEqual(try TestEnvironment.run(["make"], directory: scratch + "/plain").status, 0)
+        let list = try hone(["plugins", "list", "--json"], environment: ["HONE_PLUGIN_PATH": scratch + "/quoted:" + scratch + "/plain"])
+        XCTAssertEqual(list.status, 0, list.stderr)
+        let plugins = try JSONValue(parsing: list.stdout)["plugins"]?.arrayValue ?? []
+        func entry(_ id: String) -> JSONValue? { plugins.first { $0["id"]?.stringValue == id } }
+        XCTAssertEqual(entry("com.example.quoted")?["name"]?.stringValue, #"Quoted "search""#)
+        XCTAssertEqual(entry("com.example.quoted")?["description"]?.stringValue, #"Searches with a \ and "quotes"."#)
+        XCTAssertEqual(entry("com.example.plain")?["name"]?.stringValue, "Plain")
+        let description = try XCTUnwrap(entry("com.example.plain")?["description"]?.stringValue)
+        XCTAssertNotEqual(description, entry("org.hone.random-search")?["description"]?.stringValue, "not the example's description")
+        XCTAssertTrue(description.hasPrefix("com.example.plain: the SDK's random search"), description)
     }
 
     func testGeneratedSwiftPluginBuildsWithSwiftPMAndLoadsUnderTheNewId() throws {
@@ -43,6 +67,13 @@ final class NewPluginTests: XCTestCase {
                                 "--sdk", TestEnvironment.repository + "/SDK"])
         XCTAssertEqual(created.status, 0, created.stderr)
         let folder = scratch + "/ascent"
+        XCTAssertTrue(created.stdout.contains("HONE_PLUGIN_PATH=$PWD/.build/release hone plugins info com.example.my-ascent"), created.stdout)
+        let readme = try String(contentsOfFile: folder + "/README.md", encoding: .utf8)
+        XCTAssertTrue(readme.contains("HONE_PLUGIN_PATH=$PWD/.build/release hone plugins info com.example.my-ascent"), readme)
+        XCTAssertFalse(readme.contains("HONE_PLUGIN_PATH=$PWD hone"), readme)
+        let optimizer = try String(contentsOfFile: folder + "/Sources/MyAscent/GreedyOptimizer.swift", encoding: .utf8)
+        XCTAssertTrue(optimizer.contains(#"name: "My ascent","#), optimizer)
+        XCTAssertFalse(optimizer.contains("Greedy token ascent (Swift example)"), "the example's name is not kept")
         let manifest = try String(contentsOfFile: folder + "/Package.swift", encoding: .utf8)
         XCTAssertTrue(manifest.contains("\"MyAscent\"") && manifest.contains(TestEnvironment.repository), manifest)
         let build = try TestEnvironment.run(["swift", "build", "--package-path", folder, "--scratch-path", scratch + "/swift-build"],

@@ -42,6 +42,16 @@ final class PluginLoaderTests: XCTestCase {
         XCTAssertEqual(plugins[0].info.toolchain, "c")
     }
 
+    /// docs/plugins.md, section 12: hone.h declares the entry with HONE_EXPORT, so under
+    /// -fvisibility=hidden a definition without it is still exported (and nothing else is).
+    func testEntryIsExportedByHoneHsDeclarationWithoutHoneExportOnTheDefinition() throws {
+        let path = try build("plain-definition", ["FIXTURE_EXPORT="])
+        XCTAssertEqual(try PluginLoader.load(file: path).map(\.info.id), ["org.hone.test.fixture"])
+        let nm = try TestEnvironment.run(["nm", "-D", "--defined-only", path])
+        let exported = nm.stdout.split(separator: "\n").filter { $0.contains(" T ") }.map { String($0.split(separator: " ").last!) }
+        XCTAssertEqual(exported, ["hone_plugin_entry_v1"])
+    }
+
     func testRefusesAFileThatIsNotASharedLibrary() throws {
         let path = PluginLoaderTests.directory + "/text.so"
         try "not a library".write(toFile: path, atomically: true, encoding: .utf8)

@@ -28,6 +28,14 @@
  * Depends on hone.h, hone_jansson.h and libjansson only. Only
  * hone_plugin_entry_v1 is exported; everything else is static or hidden.
  */
+
+/* POSIX.1-2008 (strdup, strndup, clock_gettime, ...): -std=c99 hides every function outside
+ * ISO C, and a call to a hidden one compiles as an implicit declaration returning int, which
+ * truncates pointers on LP64. Defined before the first #include; the Makefile passes the same. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
@@ -42,6 +50,8 @@
 
 /** The plugin's id; also the `method` of the prompts it returns. */
 #define RS_PLUGIN_ID "org.hone.random-search"
+#define RS_PLUGIN_NAME "Random search"
+#define RS_PLUGIN_DESCRIPTION "Random prompts of vocabulary tokens, best on train re-ranked on train+dev (the RLPrompt baseline)."
 
 /* ------------------------------------------------------------------------- */
 /* Configuration                                                             */
@@ -108,14 +118,6 @@ static hone_status rs_config_ranged(const json_t *config, const char *key, json_
     return HONE_OK;
 }
 
-/** strdup in C99: a malloc'd copy of `text`, or NULL when out of memory. */
-static char *rs_copy_string(const char *text) {
-    size_t size = strlen(text) + 1;
-    char *copy = malloc(size);
-    if (copy != NULL) memcpy(copy, text, size);
-    return copy;
-}
-
 /** Frees an instance and its vocabulary copy; NULL is allowed. */
 static void rs_instance_free(rs_instance *instance) {
     if (instance == NULL) return;
@@ -141,7 +143,7 @@ static hone_status rs_copy_vocabulary(rs_instance *instance, const json_t *array
             return hone_fail(error, HONE_ERR_CONFIG, "config.vocabulary[%zu]: expected a non-empty string, got %s", i,
                              json_is_string(item) ? "an empty string" : hone_json_type_name(item));
         }
-        instance->vocabulary[i] = rs_copy_string(json_string_value(item));
+        instance->vocabulary[i] = strdup(json_string_value(item));
         if (instance->vocabulary[i] == NULL) return hone_fail(error, HONE_ERR_INTERNAL, "out of memory copying config.vocabulary");
         instance->vocabulary_count = i + 1;
     }
@@ -314,7 +316,7 @@ static hone_status rs_words_from_train(const json_t *train, long cap, char ***ou
         goto out_of_memory;
     }
     for (size_t i = 0; i < keep; i++) {
-        list[i] = rs_copy_string(words[i].text);
+        list[i] = strdup(words[i].text);
         if (list[i] == NULL) {
             for (size_t j = 0; j < i; j++) free(list[j]);
             free(list);
@@ -1126,9 +1128,9 @@ static const hone_plugin_descriptor rs_descriptor = {
     sizeof(hone_plugin_descriptor),
     HONE_KIND_OPTIMIZER,
     RS_PLUGIN_ID,
-    "Random search",
+    RS_PLUGIN_NAME,
     "1.0.0",
-    "Random prompts of vocabulary tokens, best on train re-ranked on train+dev (the RLPrompt baseline).",
+    RS_PLUGIN_DESCRIPTION,
     rs_config_schema,
     rs_capabilities,
     "c",

@@ -114,7 +114,7 @@ public final class PipelineRunner: @unchecked Sendable {
 
     /// Loads data, opens the backend, loads the stages' plugins, validates each stage config
     /// against its plugin's schema and checks the backend offers every capability a stage
-    /// needs. Nothing is scored. `hone validate` runs exactly this.
+    /// needs. Nothing is scored. `hone validate` runs this and then ``validate()``.
     public func prepare() throws -> Prepared {
         let splits = try DatasetLoader.load(config.task.dataset, labels: config.task.labels, seed: config.seed)
         for (name, split) in [("train", splits.train), ("dev", splits.dev), ("test", splits.test)] where split.isEmpty {

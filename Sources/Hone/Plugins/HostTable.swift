@@ -28,12 +28,12 @@ final class HostTable {
             abi_minor: UInt32(HONE_ABI_VERSION_MINOR),
             host_data: Unmanaged.passUnretained(context).toOpaque(),
             evaluate: { host, request, result in
-                HostTable.answer(host, request, result) { ctx, text in
+                HostTable.answer(host, request, result, what: "evaluate request") { ctx, text in
                     try Wire.encode(try ctx.evaluate(try Wire.decode(EvaluateRequest.self, from: text)))
                 }
             },
             backend_call: { host, request, result in
-                HostTable.answer(host, request, result) { ctx, text in
+                HostTable.answer(host, request, result, what: "backend_call request") { ctx, text in
                     try ctx.backendCall(try JSONValue(parsing: text)).serialized()
                 }
             },
@@ -90,25 +90,28 @@ final class HostTable {
     }
 
     /// Runs `body` on the request text and writes its answer (or the error message) to the sink.
+    /// A request that cannot be read is answered with where it is wrong and what was expected
+    /// (`what` names it: "evaluate request").
     private static func answer(
         _ host: UnsafePointer<hone_host>?, _ request: UnsafePointer<CChar>?, _ sink: UnsafeMutablePointer<hone_sink>?,
-        _ body: (StageContext, String) throws -> String
+        what: String, _ body: (StageContext, String) throws -> String
     ) -> hone_status {
         guard let ctx = context(host), let request else {
             sink?.send("NULL host or request")
             return hone_status(HONE_ERR_INVALID_ARGUMENT)
         }
+        let text = String(cString: request)
         do {
-            sink?.send(try body(ctx, String(cString: request)))
+            sink?.send(try body(ctx, text))
             return hone_status(HONE_OK)
         } catch let error as PluginError {
             sink?.send(error.message)
             return error.status
         } catch let error as DecodingError {
-            sink?.send("malformed request: \(error)")
+            sink?.send("malformed \(what) \(WireDecodingFailure(decoding: error, text: text))")
             return hone_status(HONE_ERR_INVALID_ARGUMENT)
         } catch let error as JSONSyntaxError {
-            sink?.send("malformed request: \(error)")
+            sink?.send("malformed \(what): \(error)")
             return hone_status(HONE_ERR_INVALID_ARGUMENT)
         } catch {
             sink?.send("\(error)")

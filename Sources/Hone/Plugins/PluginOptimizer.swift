@@ -29,13 +29,10 @@ public final class PluginOptimizer: Optimizer {
         let configText = config.serialized()
         let outcome = PluginOptimizer.onDedicatedThread { () -> Result<String, Error> in
             let host = HostTable(context: context)
-            let createError = SinkBuffer()
-            var instance: UnsafeMutableRawPointer?
-            let created = createError.withSink { sink in
-                plugin.vtable.pointee.create!(plugin.descriptor, host.table, configText, &instance, sink)
-            }
-            guard created == HONE_OK, let instance else {
-                return .failure(PipelineError("plugin \(plugin.info.id) refused its config (\(String(cString: hone_status_name(created)))): \(createError.string)"))
+            let instance: UnsafeMutableRawPointer
+            switch PluginOptimizer.create(plugin, host: host, config: configText) {
+            case .success(let created): instance = created
+            case .failure(let refusal): return .failure(PipelineError("plugin \(plugin.info.id) refused its config (\(refusal.status)): \(refusal.message)"))
             }
             defer { withExtendedLifetime(host) { plugin.vtable.pointee.destroy!(instance) } }
             let result = SinkBuffer()
@@ -46,11 +43,34 @@ public final class PluginOptimizer: Optimizer {
             return .success(result.string)
         }
         let text = try outcome.get()
+        guard !text.allSatisfy(\.isWhitespace) else {
+            throw PipelineError("plugin \(plugin.info.id) returned HONE_OK but wrote nothing to the result sink; run must write a run result, at least {\"best_prompt\": {\"text\": \"...\"}} (docs/plugins.md, section 6.3)")
+        }
         do {
             return try Wire.decode(RunResult.self, from: text)
         } catch {
-            throw PipelineError("plugin \(plugin.info.id) returned a result that is not a valid run result (\(error)): \(text.prefix(300))")
+            let shown = text.count > 300 ? text.prefix(300) + "…" : Substring(text)
+            throw PipelineError("plugin \(plugin.info.id) returned a run result the host cannot read, \(WireDecodingFailure(decoding: error, text: text)); expected at least {\"best_prompt\": {\"text\": \"...\"}} (docs/plugins.md, section 6.3); it wrote: \(shown)")
         }
+    }
+
+    /// Why a plugin's `create` refused its config: the status name and the plugin's message.
+    struct CreateRefusal: Error {
+        let status: String
+        let message: String
+    }
+
+    /// An instance of `plugin` with `config`, made by its `create` (the caller destroys it).
+    static func create(_ plugin: LoadedPlugin, host: HostTable, config: String) -> Result<UnsafeMutableRawPointer, CreateRefusal> {
+        let createError = SinkBuffer()
+        var instance: UnsafeMutableRawPointer?
+        let created = createError.withSink { sink in
+            plugin.vtable.pointee.create!(plugin.descriptor, host.table, config, &instance, sink)
+        }
+        guard created == HONE_OK, let instance else {
+            return .failure(CreateRefusal(status: String(cString: hone_status_name(created)), message: createError.string))
+        }
+        return .success(instance)
     }
 
     /// Runs `body` on a new thread with an 8 MiB stack and waits for it.

@@ -36,6 +36,14 @@
 #ifndef FIXTURE_ENTRY
 #define FIXTURE_ENTRY hone_plugin_entry_v1
 #endif
+/* What the entry's definition is marked with (hone.h's declaration already exports it). */
+#ifndef FIXTURE_EXPORT
+#define FIXTURE_EXPORT HONE_EXPORT
+#endif
+/* The run result document the plugin writes. */
+#ifndef FIXTURE_RESULT
+#define FIXTURE_RESULT "{\"best_prompt\":{\"text\":\"sentiment\",\"method\":\"" FIXTURE_ID "\"},\"summary\":{\"fixture\":true}}"
+#endif
 
 typedef struct { const hone_host *host; char dump_path[1024]; } fixture;
 
@@ -56,6 +64,11 @@ static hone_status fixture_create(const hone_plugin_descriptor *d, const hone_ho
     fixture *f = calloc(1, sizeof *f);
     if (!f) { send(error, "out of memory"); return HONE_ERR_INTERNAL; }
     f->host = host;
+    if (strstr(config, "\"level\":3") != NULL) {
+        free(f);
+        send(error, "config.level: 3 is reserved for a later version; use 1 or 2");
+        return HONE_ERR_CONFIG;
+    }
     const char *key = strstr(config, "\"dump_path\":\"");
     if (key) {
         key += strlen("\"dump_path\":\"");
@@ -81,10 +94,17 @@ static hone_status fixture_run(void *instance, const char *run_json, hone_sink *
                     run_json, test_status, train_status, train_status == HONE_OK ? train_answer.data : "null");
             fclose(out);
         }
+        char test_path[1100];
+        snprintf(test_path, sizeof test_path, "%s.test-answer", f->dump_path);
+        out = fopen(test_path, "w");
+        if (out) {
+            fputs(test_answer.data ? test_answer.data : "", out);
+            fclose(out);
+        }
     }
     free(test_answer.data);
     free(train_answer.data);
-    send(result, "{\"best_prompt\":{\"text\":\"sentiment\",\"method\":\"" FIXTURE_ID "\"},\"summary\":{\"fixture\":true}}");
+    send(result, FIXTURE_RESULT);
     return HONE_OK;
 }
 
@@ -102,4 +122,4 @@ static const hone_plugin_descriptor *const list[] = {&descriptor};
 
 static const hone_plugin_library library = {FIXTURE_MAGIC, FIXTURE_LIBRARY_SIZE, FIXTURE_ABI_MAJOR, HONE_ABI_VERSION_MINOR, 1, list};
 
-HONE_EXPORT const hone_plugin_library *FIXTURE_ENTRY(void) { return &library; }
+FIXTURE_EXPORT const hone_plugin_library *FIXTURE_ENTRY(void) { return &library; }

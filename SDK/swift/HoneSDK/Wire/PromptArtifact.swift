@@ -80,7 +80,7 @@ public struct PromptArtifact: Codable, Hashable, Sendable {
         }
         self.init(
             kind: kind,
-            text: try c.decodeIfPresent(String.self, forKey: .text) ?? "",
+            text: try c.decode(String.self, forKey: .text),
             method: try c.decodeIfPresent(String.self, forKey: .method),
             methodVersion: try c.decodeIfPresent(String.self, forKey: .methodVersion),
             data: try c.decodeIfPresent(JSONValue.self, forKey: .data),

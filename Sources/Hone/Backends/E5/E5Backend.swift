@@ -4,9 +4,9 @@ import HoneSDK
 
 /// The embedded default backend: multilingual-e5-small on the CPU, no server, no key.
 ///
-/// Capabilities: `embed` and `score`. Scoring embeds the prompted input as an e5 query and each
-/// candidate as a passage; the score of a candidate is cosine similarity divided by
-/// ``temperature``, so a softmax over an item's scores is a distribution over candidates.
+/// Capabilities: `embed` and `score`. Scoring is ``EmbeddingScorer``'s: the prompted input as an
+/// e5 query, each candidate as a passage, cosine similarity divided by ``temperature``, so a
+/// softmax over an item's scores is a distribution over candidates.
 /// Every vector goes through the ``EmbeddingCache``: no text is embedded twice. Cache keys name
 /// everything that produces a vector (``cacheIdentity``: engine build, weights, libm, token
 /// limit), so a vector computed otherwise is never served. Texts longer than the model's 512
@@ -134,12 +134,7 @@ public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
     }
 
     public func score(_ items: [ScoreItem]) throws -> [[Double]] {
-        let queries = try embed(items.map(\.context), role: .query)
-        let candidateTexts = Array(Set(items.flatMap(\.candidates)))
-        let candidateVectors = Dictionary(uniqueKeysWithValues: zip(candidateTexts, try embed(candidateTexts, role: .passage)))
-        return zip(items, queries).map { item, q in
-            item.candidates.map { c in Double(E5Backend.dot(q, candidateVectors[c]!)) / temperature }
-        }
+        try EmbeddingScorer(temperature: temperature, assumesUnitVectors: true).score(items) { try embed($0, role: $1) }
     }
 
     public func generate(_ requests: [GenerateRequest]) throws -> [String] {
@@ -148,8 +143,6 @@ public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
 
     /// Dot product (cosine for the engine's L2-normalized vectors).
     static func dot(_ a: [Float], _ b: [Float]) -> Float {
-        var s: Float = 0
-        for i in 0..<min(a.count, b.count) { s += a[i] * b[i] }
-        return s
+        EmbeddingScorer(temperature: 1, assumesUnitVectors: true).similarity(a, b)
     }
 }

@@ -5,18 +5,25 @@ extension OpenAIBackend {
     /// requests in flight concurrently. Each text is cached on its own (keyed by the request that
     /// would embed it alone), so a text is never sent twice.
     public func embed(_ texts: [String], role: EmbeddingRole) throws -> [[Float]] {
+        try valuesOrFirstFailure(try embedEach(texts, role: role), plural: "texts sent for embedding", singular: "embeddings request")
+    }
+
+    /// Like ``embed(_:role:)``, but one result per text: a text fails only when the request
+    /// carrying it failed (after its retries). Throws only for the whole batch (a missing
+    /// capability, an exhausted budget, a cache failure).
+    func embedEach(_ texts: [String], role: EmbeddingRole) throws -> [Result<[Float], BackendError>] {
         guard capabilities.contains(.embed) else { throw BackendError.unsupported(.embed, backend: name) }
         guard !texts.isEmpty else { return [] }
         let inputs = texts.map { text -> String in
             configuration.embeddingRole == .prefix ? "\(role.rawValue): \(text)" : text
         }
         let keys = inputs.map { ResponseCache.Key(endpoint: OpenAIBackend.embeddingsPath, body: embeddingBody([.string($0)], role: role, single: true)) }
-        var vectors: [ResponseCache.Key: [Float]] = [:]
+        var vectors: [ResponseCache.Key: Result<[Float], BackendError>] = [:]
         if let cache {
             var refused: [ResponseCache.Key] = []
             for (key, value) in try cache.lookup(keys) {
                 if let v = OpenAIBackend.vector(from: value), AnswerValidation.isValid(v, dimension: embeddingDimension(observing: v.count)) {
-                    vectors[key] = v
+                    vectors[key] = .success(v)
                 } else {
                     refused.append(key)
                 }
@@ -41,20 +48,27 @@ extension OpenAIBackend {
                     return .array(decoded.map { v in .array(v.map { .number(Double($0)) }) })
                 }, cacheable: false)
             }
-            let answers = try executeAll(calls, what: "embeddings")
+            let answers = try execute(calls)
             var fresh: [(ResponseCache.Key, JSONValue)] = []
             for (chunk, answer) in zip(chunks, answers) {
-                for ((key, _), value) in zip(chunk, answer.arrayValue ?? []) {
-                    vectors[key] = OpenAIBackend.vector(from: value)
-                    fresh.append((key, value))
+                switch answer {
+                case .success(let value):
+                    let rows = value.arrayValue ?? []
+                    for (i, (key, _)) in chunk.enumerated() {
+                        guard i < rows.count, let v = OpenAIBackend.vector(from: rows[i]) else {
+                            vectors[key] = .failure(BackendError("\(name) returned fewer embeddings than texts", isTransient: false))
+                            continue
+                        }
+                        vectors[key] = .success(v)
+                        fresh.append((key, rows[i]))
+                    }
+                case .failure(let error):
+                    for (key, _) in chunk { vectors[key] = .failure(error) }
                 }
             }
             try cache?.store(fresh)
         }
-        return try keys.map { key in
-            guard let v = vectors[key] else { throw BackendError("\(name) returned fewer embeddings than texts") }
-            return v
-        }
+        return keys.map { vectors[$0]! }
     }
 
     static let embeddingsPath = "/v1/embeddings"

@@ -40,6 +40,29 @@ extension OpenAIBackend {
             }
             recordFloors(floored)
             return scored
+        case .embeddingSimilarity:
+            return try scoreEachByEmbedding(items)
+        }
+    }
+
+    /// `embedding-similarity` scoring, one result per item: an item fails when its context's or
+    /// one of its candidates' embedding failed.
+    private func scoreEachByEmbedding(_ items: [ScoreItem]) throws -> [Result<[Double], BackendError>] {
+        guard !items.isEmpty else { return [] }
+        let queries = try embedEach(items.map(\.context), role: .query)
+        let candidates = EmbeddingScorer.distinctCandidates(items)
+        var vectors: [String: [Float]] = [:]
+        var failed: [String: BackendError] = [:]
+        for (candidate, result) in zip(candidates, try embedEach(candidates, role: .passage)) {
+            switch result {
+            case .success(let v): vectors[candidate] = v
+            case .failure(let e): failed[candidate] = e
+            }
+        }
+        let scorer = embeddingScorer
+        return zip(items, queries).map { item, query in
+            if let error = item.candidates.lazy.compactMap({ failed[$0] }).first { return .failure(error) }
+            return query.map { scorer.scores(item, query: $0, candidateVectors: vectors) }
         }
     }
 }

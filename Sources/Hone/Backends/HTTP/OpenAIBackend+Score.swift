@@ -7,15 +7,26 @@ extension OpenAIBackend {
     /// request for `context + candidate` with `echo: true, logprobs: 1, max_tokens: 0`, and the
     /// score is the sum of the candidate tokens' log-probabilities. In `chat-top-logprobs` mode
     /// each item is one chat request for one token with `top_logprobs`, and a candidate missing
-    /// from the list gets the floor described in ``ChatLogprobScoring``.
+    /// from the list gets the floor described in ``ChatLogprobScoring``. In `embedding-similarity`
+    /// mode the texts go to `/v1/embeddings` and ``EmbeddingScorer`` turns the vectors into scores.
     public func score(_ items: [ScoreItem]) throws -> [[Double]] {
         guard capabilities.contains(.score) else { throw BackendError.unsupported(.score, backend: name) }
         guard !items.isEmpty else { return [] }
         switch configuration.scoreMode {
         case .completionsEcho: return try scoreByEcho(items)
         case .chatTopLogprobs: return try scoreByTopLogprobs(items)
+        case .embeddingSimilarity: return try embeddingScorer.score(items) { try embed($0, role: $1) }
         }
     }
+
+    /// The temperature of the embedding classifier (cosine / temperature) in
+    /// `embedding-similarity` mode; nil when `score` uses log-probabilities.
+    public var classifierTemperature: Double? {
+        configuration.scoreMode == .embeddingSimilarity ? configuration.similarityTemperature : nil
+    }
+
+    /// The scorer of `embedding-similarity` mode.
+    var embeddingScorer: EmbeddingScorer { EmbeddingScorer(temperature: configuration.similarityTemperature) }
 
     static let completionsPath = "/v1/completions"
     static let chatPath = "/v1/chat/completions"

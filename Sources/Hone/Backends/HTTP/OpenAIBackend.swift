@@ -196,9 +196,14 @@ public final class OpenAIBackend: Backend, BackendIdentifying, @unchecked Sendab
 
     /// The values of `calls`, or the first failure (with how many failed) as a ``BackendError``.
     func executeAll(_ calls: [PlannedCall], what: String) throws -> [JSONValue] {
-        let results = try execute(calls)
+        try valuesOrFirstFailure(try execute(calls), plural: "\(what) requests", singular: "\(what) request")
+    }
+
+    /// The values of `results`, or the first failure as a ``BackendError`` that says how many of
+    /// them failed ("3 of 8 score requests to ... failed; the first: ...").
+    func valuesOrFirstFailure<T>(_ results: [Result<T, BackendError>], plural: String, singular: String) throws -> [T] {
         var failures: [BackendError] = []
-        var values: [JSONValue] = []
+        var values: [T] = []
         values.reserveCapacity(results.count)
         for r in results {
             switch r {
@@ -207,7 +212,7 @@ public final class OpenAIBackend: Backend, BackendIdentifying, @unchecked Sendab
             }
         }
         if let first = failures.first {
-            let prefix = results.count > 1 ? "\(failures.count) of \(results.count) \(what) requests to \(name) failed; the first: " : "\(what) request to \(name) failed: "
+            let prefix = results.count > 1 ? "\(failures.count) of \(results.count) \(plural) to \(name) failed; the first: " : "\(singular) to \(name) failed: "
             throw BackendError(prefix + first.message, isTransient: first.isTransient)
         }
         return values

