@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "hone", targets: ["hone"]),
         .library(name: "HonePluginRandomSearch", type: .dynamic, targets: ["HonePluginRandomSearch"]),
         .library(name: "HonePluginRLPrompt", type: .dynamic, targets: ["HonePluginRLPrompt"]),
+        .library(name: "HonePluginBayesPrompt", type: .dynamic, targets: ["HonePluginBayesPrompt"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -114,6 +115,28 @@ let package = Package(
         .testTarget(
             name: "RLPromptTests",
             dependencies: ["HonePluginRLPrompt", "Hone", "HoneSDK", "CHoneABI"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // BayesPrompt (Li et al., 2024): a Gaussian mixture over unlabeled in-domain features,
+        // k-shot features moved toward it by SVGD, sampled into the prompt or an embedding head.
+        .target(
+            name: "BayesPromptCore",
+            dependencies: ["HoneSDK"],
+            path: "Plugins/BayesPrompt/Core",
+            // Optimized even in debug builds: EM over the 6,507 x 384 SemEval pool and SVGD's
+            // kernel sums are far slower at -Onone (docs/performance.md).
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+        ),
+        // The plugin library: only the entry point, so tests can link the core beside other plugins.
+        .target(
+            name: "HonePluginBayesPrompt",
+            dependencies: ["BayesPromptCore", "HoneSDK"],
+            path: "Plugins/BayesPrompt/Entry",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "BayesPromptTests",
+            dependencies: ["BayesPromptCore", "Hone", "HoneSDK", "CHoneABI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(
