@@ -117,6 +117,13 @@ let package = Package(
             dependencies: ["HonePluginRLPrompt", "Hone", "HoneSDK", "CHoneABI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // The BayesPrompt acceptance harness (benchmarks/bayesprompt_acceptance.sh; not in the suite).
+        .executableTarget(
+            name: "hone-bench-bayesprompt",
+            dependencies: ["Hone", "HoneSDK", "BayesPromptCore"],
+            path: "benchmarks/bayesprompt_bench",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         // BayesPrompt (Li et al., 2024): a Gaussian mixture over unlabeled in-domain features,
         // k-shot features moved toward it by SVGD, sampled into the prompt or an embedding head.
         .target(

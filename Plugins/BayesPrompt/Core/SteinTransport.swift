@@ -80,20 +80,14 @@ public struct SteinTransport: Sendable {
                 drift.values.withUnsafeBufferPointer { a in
                     phi.withUnsafeMutableBufferPointer { p in
                         kernel.withUnsafeBufferPointer { kp in
+                            Self.kernelProduct(kp.baseAddress!, a.baseAddress!, into: p.baseAddress!, rows: n, columns: d)
                             let scale = 1 / Double(n)
                             for i in 0..<n {
-                                let pi = p.baseAddress! + i * d
-                                for t in 0..<d { pi[t] = 0 }
                                 var rowSum = 0.0
-                                for j in 0..<n {
-                                    let kij = kp[i * n + j]
-                                    rowSum += kij
-                                    let aj = a.baseAddress! + j * d
-                                    for t in 0..<d { pi[t] += kij * aj[t] }
-                                }
-                                let xi = xs.baseAddress! + i * d
-                                let self_ = rowSum * inverse
-                                for t in 0..<d { pi[t] = (pi[t] + xi[t] * self_) * scale }
+                                for j in 0..<n { rowSum += kp[i * n + j] }
+                                let pi = p.baseAddress! + i * d, xi = xs.baseAddress! + i * d
+                                let selfTerm = rowSum * inverse
+                                for t in 0..<d { pi[t] = (pi[t] + xi[t] * selfTerm) * scale }
                             }
                         }
                     }
@@ -110,6 +104,34 @@ public struct SteinTransport: Sendable {
             }
         }
         return x
+    }
+
+    /// out = K A for the n x n kernel K and the n x d matrix A, four output rows at a time so
+    /// each row of A is loaded once per block (the transport's dominant cost, n^2 d).
+    static func kernelProduct(_ k: UnsafePointer<Double>, _ a: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
+                              rows n: Int, columns d: Int) {
+        out.initialize(repeating: 0, count: n * d)
+        var i = 0
+        while i + 4 <= n {
+            let o0 = out + i * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d
+            for j in 0..<n {
+                let k0 = k[i * n + j], k1 = k[(i + 1) * n + j], k2 = k[(i + 2) * n + j], k3 = k[(i + 3) * n + j]
+                let aj = a + j * d
+                for t in 0..<d {
+                    let v = aj[t]
+                    o0[t] += k0 * v; o1[t] += k1 * v; o2[t] += k2 * v; o3[t] += k3 * v
+                }
+            }
+            i += 4
+        }
+        while i < n {
+            let o = out + i * d
+            for j in 0..<n {
+                let kij = k[i * n + j], aj = a + j * d
+                for t in 0..<d { o[t] += kij * aj[t] }
+            }
+            i += 1
+        }
     }
 
     /// The lower median of the full n x n distance matrix (zero diagonal, each off-diagonal
