@@ -40,8 +40,9 @@ public struct BayesPromptConfig: Sendable, Equatable {
     public var emIterations = 100
     /// EM stops when the mean log-likelihood changes by less than this.
     public var emTolerance = 1e-3
-    /// SVGD iterations (paper: 1000).
-    public var svgdIterations = 1000
+    /// SVGD iterations (paper: 1000; on e5 features the particles stop moving after ~100, see
+    /// docs/methods/bayesprompt.md).
+    public var svgdIterations = 300
     /// SVGD step size, relative to the pool's per-dimension standard deviation.
     public var svgdStepSize = 0.05
     /// Particles averaged per draw; 0 means one per task label (paper: min(particles, labels)).
