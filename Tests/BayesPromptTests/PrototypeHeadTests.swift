@@ -38,4 +38,15 @@ final class PrototypeHeadTests: XCTestCase {
         XCTAssertEqual(result.shots, [1, 0], "each shot sees the other shot's prototype and its own label's verbalizer")
         XCTAssertEqual(result.others, [0], "a new query uses the full prototypes")
     }
+
+    func testTransportedPrototypesAreJudgedOnTheRawShotQueries() {
+        // Prototypes from moved rows, judged on the original shots: raw shot 0 (1, 0), without its
+        // own moved row, is nearer label 0's verbalizer (0.8, -0.6) than label 1's moved row
+        // (0.6, 0.8); its moved row (0, 1) would have been nearer label 1.
+        let moved = FeatureMatrix(rows: 2, columns: 2, values: [0, 1, 0.6, 0.8])
+        let raw = FeatureMatrix(rows: 2, columns: 2, values: [1, 0, 0, 1])
+        let heads = PrototypeHeads(shots: moved, shotLabels: [0, 1], verbalizers: FeatureMatrix(rows: 2, columns: 2, values: [0.8, -0.6, -1, 0]))
+        XCTAssertEqual(heads.predictions(shift: [0, 0], weight: 1, others: FeatureMatrix(rows: 0, columns: 2), queries: raw).shots, [0, 0])
+        XCTAssertEqual(heads.predictions(shift: [0, 0], weight: 1, others: FeatureMatrix(rows: 0, columns: 2)).shots, [1, 0])
+    }
 }

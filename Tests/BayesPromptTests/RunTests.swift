@@ -52,6 +52,8 @@ final class RunTests: XCTestCase {
         XCTAssertNil(head.problem(labelCount: 3))
         XCTAssertEqual(artifact.parts?.context?.count, 3, "one pool sentence per sampled particle")
         XCTAssertEqual(artifact.data?["selection_score"]?.doubleValue, 1)
+        XCTAssertTrue(["shots", "transported"].contains(artifact.data?["prototypes"]?.stringValue ?? ""))
+        XCTAssertEqual(result.summary?["candidates"]?.intValue, 3 * 4 * 4 + 3 * 4 * 3, "draws x scales x weights, for the shots' and (weight > 0) the transported prototypes")
         // Pool, shots and dev are queries; only the verbalizers are passages.
         XCTAssertEqual(host.embedded.filter { $0.role == "passage" }.map(\.text), ["word0", "word1", "word2"])
         XCTAssertEqual(host.usedCalls, 60 + 6 + 9 + 3)

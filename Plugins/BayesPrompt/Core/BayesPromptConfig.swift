@@ -55,6 +55,9 @@ public struct BayesPromptConfig: Sendable, Equatable {
     public var shiftScales: [Double] = [-1, -0.5, 0, 0.5]
     /// Embedding mode: weights of the k-shot prototypes against the verbalizers.
     public var prototypeWeights: [Double] = [0, 0.5, 0.75, 1]
+    /// Embedding mode with SVGD particles: also try class prototypes built from the transported
+    /// particles (each keeps its k-shot example's label).
+    public var transportedPrototypes = true
     /// Text mode: demonstrations per label.
     public var demonstrationsPerClass = 1
     /// Text mode: the instruction (default: the seed prompt's text).
@@ -86,6 +89,7 @@ public struct BayesPromptConfig: Sendable, Equatable {
             case "integer": problem = v.intValue == nil ? "must be an integer" : nil
             case "number": problem = v.doubleValue == nil ? "must be a number" : nil
             case "string": problem = v.stringValue == nil ? "must be a string" : nil
+            case "boolean": problem = v.boolValue == nil ? "must be true or false" : nil
             case "array": problem = v.arrayValue?.allSatisfy({ $0.doubleValue != nil }) == true && !(v.arrayValue!.isEmpty) ? nil : "must be a non-empty array of numbers"
             default: problem = nil
             }
@@ -120,6 +124,7 @@ public struct BayesPromptConfig: Sendable, Equatable {
         if let bad = prototypeWeights.first(where: { !(0...1).contains($0) }) {
             throw PluginError.config("org.hone.bayesprompt: prototype_weights must lie in [0, 1], got \(bad)")
         }
+        transportedPrototypes = try value("transported_prototypes")?.boolValue ?? transportedPrototypes
         demonstrationsPerClass = try int("demonstrations_per_class", demonstrationsPerClass)
         instruction = try string("instruction")
         nullLabel = try string("null_label")
@@ -158,6 +163,7 @@ public struct BayesPromptConfig: Sendable, Equatable {
                 "pool_limit": integer(0, 100_000_000, d.poolLimit),
                 "shift_scales": numbers(d.shiftScales),
                 "prototype_weights": numbers(d.prototypeWeights),
+                "transported_prototypes": ["type": "boolean", "default": .bool(d.transportedPrototypes)],
                 "demonstrations_per_class": integer(0, 1000, d.demonstrationsPerClass),
                 "instruction": ["type": "string"],
                 "null_label": ["type": "string"],

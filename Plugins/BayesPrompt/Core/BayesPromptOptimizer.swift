@@ -134,7 +134,7 @@ public final class BayesPromptOptimizer: HoneOptimizer {
             choice = try selectText(task: task, draws: particleDraws, particles: particles, builder: builder, seed: request.seed,
                                     instruction: config.instruction ?? request.seedPrompt.text, session: &session)
         case .embedding:
-            choice = try selectHead(request: request, shots: shots, draws: particleDraws, session: &session)
+            choice = try selectHead(request: request, shots: shots, particles: particles, draws: particleDraws, session: &session)
             // Informative: the pool sentences nearest to the chosen draw's particles.
             let draw = particleDraws[choice.draw]
             let context = builder.nearestSentences(to: particles.points.selecting(rows: draw.indices)).map { poolTexts[$0] }
@@ -190,39 +190,50 @@ public final class BayesPromptOptimizer: HoneOptimizer {
         var data: [String: JSONValue]
     }
 
-    /// Embedding mode: every (draw, shift scale, prototype weight) head, scored with the host's
-    /// formula on the k-shot examples (leave-one-out) and dev; the best (first on ties) wins.
-    private func selectHead(request: RunRequest, shots: FeatureMatrix, draws: [DomainParticles.Draw], session: inout EmbeddingSession) throws -> Choice {
+    /// Embedding mode: every (prototypes, draw, shift scale, prototype weight) head, scored with
+    /// the host's formula on the k-shot examples (leave-one-out) and dev; the best (first on
+    /// ties) wins. Prototypes are the k-shot examples' means, and with SVGD particles (and
+    /// `transported_prototypes`) also the means of the transported particles of each label.
+    private func selectHead(request: RunRequest, shots: FeatureMatrix, particles: DomainParticles, draws: [DomainParticles.Draw],
+                            session: inout EmbeddingSession) throws -> Choice {
         let task = request.task
         let verbalizers = try session.embed(task.labels.map(\.verbalizer), role: "passage")
         let dev = try session.embedInputs(task.dev.map(\.input))
         let space = request.backend?.embeddingSpace ?? Self.fallbackSpace
         let temperature = request.backend?.temperature ?? Self.fallbackTemperature
-        let heads = PrototypeHeads(shots: shots, shotLabels: task.train.map(\.label), verbalizers: verbalizers)
+        var prototypeSources = [("shots", PrototypeHeads(shots: shots, shotLabels: task.train.map(\.label), verbalizers: verbalizers))]
+        if particles.source == .svgd && config.transportedPrototypes && particles.points.rows == shots.rows {
+            prototypeSources.append(("transported", PrototypeHeads(shots: particles.points, shotLabels: task.train.map(\.label), verbalizers: verbalizers)))
+        }
         let nullLabel = config.nullLabel.flatMap { name in task.labels.firstIndex { $0.name == name } }
         let metric = SelectionMetric(name: task.metric, labelCount: task.labels.count, nullLabel: nullLabel)
         let gold = task.train.map(\.label) + task.dev.map(\.label)
         let scales = config.particles == .none ? [0.0] : config.shiftScales
-        var best: (score: Double, draw: Int, scale: Double, weight: Double)?
+        var best: (score: Double, source: Int, draw: Int, scale: Double, weight: Double)?
         var candidates = 0
-        for (d, draw) in draws.enumerated() {
-            for scale in scales {
-                let shift = draw.mean.map { $0 * scale }
-                for weight in config.prototypeWeights {
-                    if host.isCancelled { break }
-                    let predicted = heads.predictions(shift: shift, weight: weight, others: dev)
-                    let score = metric.value(gold: gold, predicted: predicted.shots + predicted.others)
-                    candidates += 1
-                    if best.map({ score > $0.score }) ?? true { best = (score, d, scale, weight) }
+        for (s, (_, heads)) in prototypeSources.enumerated() {
+            for (d, draw) in draws.enumerated() {
+                for scale in scales {
+                    let shift = draw.mean.map { $0 * scale }
+                    for weight in config.prototypeWeights where s == 0 || weight > 0 {
+                        if host.isCancelled { break }
+                        // Transported prototypes are scored on the raw shots' embeddings, each
+                        // left out of its own label's prototype, like the shots' prototypes.
+                        let predicted = heads.predictions(shift: shift, weight: weight, others: dev, queries: shots)
+                        let score = metric.value(gold: gold, predicted: predicted.shots + predicted.others)
+                        candidates += 1
+                        if best.map({ score > $0.score }) ?? true { best = (score, s, d, scale, weight) }
+                    }
                 }
             }
         }
         guard let best else { throw PluginError.cancelled("bayesprompt: cancelled before any head was scored") }
-        let head = heads.head(shift: draws[best.draw].mean.map { $0 * best.scale }, weight: best.weight, space: space, temperature: temperature)
+        let head = prototypeSources[best.source].1.head(shift: draws[best.draw].mean.map { $0 * best.scale }, weight: best.weight, space: space, temperature: temperature)
         let artifact = PromptArtifact(kind: .embeddingHead, text: request.seedPrompt.text, method: Self.descriptor.id,
                                       methodVersion: Self.descriptor.version, head: head)
         return Choice(artifact: artifact, score: best.score, draw: best.draw, candidates: candidates, data: [
             "draw": .number(Double(best.draw)),
+            "prototypes": .string(prototypeSources[best.source].0),
             "shift_scale": .number(best.scale),
             "prototype_weight": .number(best.weight),
         ])

@@ -60,12 +60,16 @@ public struct PrototypeHeads: Sendable {
                              queryShift: shift.allSatisfy { $0 == 0 } ? nil : shift, logitBias: nil, temperature: temperature)
     }
 
-    /// Predictions of the head (shift, weight) on the shots themselves, each shot classified
-    /// with its own label's prototype built without it (leave-one-out), and on `others`.
-    public func predictions(shift: [Double], weight: Double, others: FeatureMatrix) -> (shots: [Int], others: [Int]) {
+    /// Predictions of the head (shift, weight) on the k-shot examples, each classified with
+    /// its own label's prototype built without its row (leave-one-out), and on `others`.
+    /// `queries` are the k-shot examples' query embeddings when they differ from the rows the
+    /// prototypes are built from (transported particles); by default those rows themselves.
+    public func predictions(shift: [Double], weight: Double, others: FeatureMatrix, queries: FeatureMatrix? = nil) -> (shots: [Int], others: [Int]) {
+        let queries = queries ?? shots
+        precondition(queries.rows == shots.rows && queries.columns == shots.columns)
         let space = EmbeddingSpace(backend: "", model: "")
         let full = HeadClassifier(head: head(shift: shift, weight: weight, space: space, temperature: 1), fallbackTemperature: 1)
-        let shotLogits = full.logits(shots)
+        let shotLogits = full.logits(queries)
         let c = verbalizers.rows, d = shots.columns
         var shotPredictions: [Int] = []
         var shifted = [Double](repeating: 0, count: d)
@@ -74,7 +78,7 @@ public struct PrototypeHeads: Sendable {
             let label = shotLabels[i]
             if weight > 0 {
                 let own = VectorMath.normalized(classVector(label, shift: shift, weight: weight, excluding: i))
-                for j in 0..<d { shifted[j] = shots.values[i * d + j] + shift[j] }
+                for j in 0..<d { shifted[j] = queries.values[i * d + j] + shift[j] }
                 let q = VectorMath.normalized(shifted)
                 row[label] = zip(q, own).reduce(0) { $0 + $1.0 * $1.1 }
             }
