@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarizes benchmarks/bayesprompt_acceptance.sh's results.jsonl as a Markdown table.
 
-  bayesprompt_acceptance_summary.py results.jsonl
+  bayesprompt_acceptance_summary.py results.jsonl [more.jsonl ...]
       mean and standard deviation over seeds of each (dataset, k, condition) test score, the
       per-seed difference full BayesPrompt - random control with its mean and spread, calls.
   bayesprompt_acceptance_summary.py --missing results.jsonl dataset k seed conditions
@@ -31,7 +31,7 @@ def main():
         done = {(r["dataset"], r["k"], r["seed"], r["condition"]) for r in load(path)}
         print(",".join(c for c in conditions.split(",") if (dataset, k, seed, c) not in done))
         return
-    rows = load(sys.argv[1])
+    rows = [r for path in sys.argv[1:] for r in load(path)]
     groups = {}
     for r in rows:
         groups.setdefault((r["dataset"], int(r["k"])), {}).setdefault(r["condition"], {})[r["seed"]] = r

@@ -144,7 +144,7 @@ for condition in conditions {
     handle.write(Data((line.serialized() + "\n").utf8))
     handle.closeFile()
     print("\(dataset) k=\(k) seed=\(dataSeed) \(condition): test \(String(format: "%.4f", test)) (zero-shot \(String(format: "%.4f", report.baseline.test))), \(stage.usedCalls) calls, \(String(format: "%.0f", Date().timeIntervalSince(started))) s")
-    if dataset == "semeval" && condition == conditions.last {
-        try (try Wire.encode(artifact)).write(toFile: "\(work)/artifact-\(dataset)-\(k)-\(dataSeed)-\(condition).json", atomically: true, encoding: .utf8)
-    }
+    // Every artifact is kept, so the host can score it on test itself once it applies heads.
+    try FileManager.default.createDirectory(atPath: "\(work)/artifacts", withIntermediateDirectories: true)
+    try (try Wire.encode(artifact)).write(toFile: "\(work)/artifacts/\(dataset)-\(k)-\(dataSeed)-\(condition).json", atomically: true, encoding: .utf8)
 }
