@@ -1,4 +1,4 @@
-// `hone-bench-bayesprompt perf <data-dir> [k-shot folder] [covariance] [svgd-iterations]`: CPU
+// `hone-bench-bayesprompt perf <data-dir>|synthetic [k-shot folder] [covariance] [svgd-iterations] [em-iterations]`: CPU
 // seconds of the mixture fit on the SemEval pool (6,507 x 384 e5 query embeddings of
 // relation/semeval/train.txt, served by the shared embedding cache) and of SVGD on a k-shot
 // folder's examples (default 16-1: 288 particles), for docs/performance.md.
@@ -22,12 +22,14 @@ func runTiming(_ arguments: [String]) throws {
     let data = URL(fileURLWithPath: arguments[2]).standardizedFileURL.path
     let folder = arguments.count > 3 ? arguments[3] : "16-1"
     let covariance = GaussianMixture.Covariance(rawValue: arguments.count > 4 ? arguments[4] : "diagonal") ?? .diagonal
-    let iterations = arguments.count > 5 ? Int(arguments[5]) ?? 1000 : 1000
+    let iterations = arguments.count > 5 ? Int(arguments[5]) ?? 300 : 300
+    let emIterations = arguments.count > 6 ? Int(arguments[6]) ?? 100 : 100
     let (pool, shots, components) = arguments[2] == "synthetic" ? synthetic(folder) : try semeval(data, folder)
     let config = BayesPromptConfig()
     let scale = pool.meanColumnVariance()
     let (fit, fitCPU, fitWall) = try cpuSeconds {
-        try GaussianMixture.fit(pool, components: components, covariance: covariance, ridge: config.covarianceRidge * scale, seed: 1)
+        try GaussianMixture.fit(pool, components: components, covariance: covariance, ridge: config.covarianceRidge * scale,
+                                maxIterations: emIterations, seed: 1)
     }
     let transport = SteinTransport(iterations: iterations, stepSize: config.svgdStepSize * scale.squareRoot())
     let (moved, svgdCPU, svgdWall) = cpuSeconds { transport.transport(shots) { fit.mixture.scores(of: $0, into: &$1) } }

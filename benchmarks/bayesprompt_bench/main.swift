@@ -72,9 +72,17 @@ let budget: Int
 switch dataset {
 case "semeval":
     let base = "\(dataDirectory)/relation/semeval"
+    // POOL_LINES=n uses the first n sentences of the training file as the pool (a time
+    // compromise on a shared machine; the default is the whole file, as the paper).
+    var pool = "\(base)/train.txt"
+    if let lines = ProcessInfo.processInfo.environment["POOL_LINES"].flatMap(Int.init) {
+        pool = "\(work)/pool-semeval-\(lines).txt"
+        let head = try String(contentsOfFile: "\(base)/train.txt", encoding: .utf8).split(whereSeparator: \.isNewline).prefix(lines)
+        try (head.joined(separator: "\n") + "\n").write(toFile: pool, atomically: true, encoding: .utf8)
+    }
     task = [
         "dataset": ["format": "semeval", "train": .string("\(base)/k-shot/\(k)-\(dataSeed)/train.txt"), "dev": .string("\(base)/val.txt"),
-                    "test": .string("\(base)/test.txt"), "unlabeled": .string("\(base)/train.txt")],
+                    "test": .string("\(base)/test.txt"), "unlabeled": .string(pool)],
         "template": "{prompt} {input}", "prompt": "", "labels": .array(try semevalLabels()),
         "metric": ["type": "micro_f1", "null_label": "Other"],
     ]
