@@ -120,14 +120,14 @@ let package = Package(
         // The BayesPrompt acceptance harness (benchmarks/bayesprompt_acceptance.sh; not in the suite).
         .executableTarget(
             name: "hone-bench-bayesprompt",
-            dependencies: ["Hone", "HoneSDK", "BayesPromptCore"],
+            dependencies: ["Hone", "HoneSDK", "HonePluginBayesPromptCore"],
             path: "benchmarks/bayesprompt_bench",
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // BayesPrompt (Li et al., 2024): a Gaussian mixture over unlabeled in-domain features,
         // k-shot features moved toward it by SVGD, sampled into the prompt or an embedding head.
         .target(
-            name: "BayesPromptCore",
+            name: "HonePluginBayesPromptCore",
             dependencies: ["HoneSDK"],
             path: "Plugins/BayesPrompt/Core",
             // Optimized even in debug builds: EM over the 6,507 x 384 SemEval pool and SVGD's
@@ -137,13 +137,13 @@ let package = Package(
         // The plugin library: only the entry point, so tests can link the core beside other plugins.
         .target(
             name: "HonePluginBayesPrompt",
-            dependencies: ["BayesPromptCore", "HoneSDK"],
+            dependencies: ["HonePluginBayesPromptCore", "HoneSDK"],
             path: "Plugins/BayesPrompt/Entry",
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(
             name: "BayesPromptTests",
-            dependencies: ["BayesPromptCore", "Hone", "HoneSDK", "CHoneABI"],
+            dependencies: ["HonePluginBayesPromptCore", "Hone", "HoneSDK", "CHoneABI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(

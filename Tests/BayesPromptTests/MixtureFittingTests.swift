@@ -1,5 +1,5 @@
 import Foundation
-import BayesPromptCore
+import HonePluginBayesPromptCore
 import XCTest
 
 /// EM with k-means++ initialization on synthetic mixtures whose parameters are known.

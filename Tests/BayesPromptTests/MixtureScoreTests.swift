@@ -1,5 +1,5 @@
 import Foundation
-import BayesPromptCore
+import HonePluginBayesPromptCore
 import XCTest
 
 /// The mixture's analytic score (gradient of log density) against central finite differences.

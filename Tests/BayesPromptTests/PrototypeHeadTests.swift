@@ -1,5 +1,5 @@
 import Foundation
-import BayesPromptCore
+import HonePluginBayesPromptCore
 import HoneSDK
 import XCTest
 

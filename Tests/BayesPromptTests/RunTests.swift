@@ -1,4 +1,4 @@
-import BayesPromptCore
+import HonePluginBayesPromptCore
 import Foundation
 import HoneSDK
 import XCTest

@@ -1,5 +1,5 @@
 import Foundation
-import BayesPromptCore
+import HonePluginBayesPromptCore
 import XCTest
 
 /// Stein variational gradient descent toward densities whose shape is known.

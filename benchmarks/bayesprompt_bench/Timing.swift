@@ -2,7 +2,7 @@
 // seconds of the mixture fit on the SemEval pool (6,507 x 384 e5 query embeddings of
 // relation/semeval/train.txt, served by the shared embedding cache) and of SVGD on a k-shot
 // folder's examples (default 16-1: 288 particles), for docs/performance.md.
-import BayesPromptCore
+import HonePluginBayesPromptCore
 import Foundation
 import Hone
 import HoneSDK

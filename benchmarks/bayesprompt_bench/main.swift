@@ -10,7 +10,7 @@
 // `embedding_head` artifact, which this branch's host cannot yet apply, is scored here with
 // the host's formula (HeadClassifier) on the host's own e5 query embeddings of the test
 // inputs (the shared embedding cache), and the host's metric (ClassificationMetrics).
-import BayesPromptCore
+import HonePluginBayesPromptCore
 import Foundation
 import Hone
 import HoneSDK

@@ -1,4 +1,4 @@
-import BayesPromptCore
+import HonePluginBayesPromptCore
 import HoneSDK
 
 /// The library's entry point, found by the host with `dlsym("hone_plugin_entry_v1")`.
