@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "HonePluginRandomSearch", type: .dynamic, targets: ["HonePluginRandomSearch"]),
         .library(name: "HonePluginRLPrompt", type: .dynamic, targets: ["HonePluginRLPrompt"]),
         .library(name: "HonePluginGRAM", type: .dynamic, targets: ["HonePluginGRAM"]),
+        .library(name: "HonePluginBayesPrompt", type: .dynamic, targets: ["HonePluginBayesPrompt"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -147,6 +148,35 @@ let package = Package(
             dependencies: ["Hone", "HoneSDK", "HonePluginGRAMCore"],
             path: "benchmarks/gram-bench",
             swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+        ),
+        // The BayesPrompt acceptance harness (benchmarks/bayesprompt_acceptance.sh; not in the suite).
+        .executableTarget(
+            name: "hone-bench-bayesprompt",
+            dependencies: ["Hone", "HoneSDK", "HonePluginBayesPromptCore"],
+            path: "benchmarks/bayesprompt_bench",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // BayesPrompt (Li et al., 2024): a Gaussian mixture over unlabeled in-domain features,
+        // k-shot features moved toward it by SVGD, sampled into the prompt or an embedding head.
+        .target(
+            name: "HonePluginBayesPromptCore",
+            dependencies: ["HoneSDK"],
+            path: "Plugins/BayesPrompt/Core",
+            // Optimized even in debug builds: EM over the 6,507 x 384 SemEval pool and SVGD's
+            // kernel sums are far slower at -Onone (docs/performance.md).
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+        ),
+        // The plugin library: only the entry point, so tests can link the core beside other plugins.
+        .target(
+            name: "HonePluginBayesPrompt",
+            dependencies: ["HonePluginBayesPromptCore", "HoneSDK"],
+            path: "Plugins/BayesPrompt/Entry",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "BayesPromptTests",
+            dependencies: ["HonePluginBayesPromptCore", "Hone", "HoneSDK", "CHoneABI"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(
             name: "HoneTests",

@@ -49,7 +49,7 @@ final class OutOfTreePluginTests: XCTestCase {
 
         let c = try XCTUnwrap(plugin(Self.randomSearchID), "random search missing from \(list.stdout)")
         XCTAssertEqual(c["toolchain"]?.stringValue, "c")
-        XCTAssertEqual(c["capabilities"], ["score"])
+        XCTAssertEqual(c["capabilities"], [], "random search calls no backend itself; the host checks what the task needs")
         XCTAssertEqual(c["file"]?.stringValue, products.cPluginDirectory.appendingPathComponent("libhone_random_search.so").path,
                        "the out-of-tree build comes first on the search path, before the built-in copy")
         XCTAssertEqual(c["config_schema"]?["properties"]?["prompt_length"]?["default"], 5)

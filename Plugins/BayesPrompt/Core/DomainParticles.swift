@@ -1,0 +1,57 @@
+/// The domain particles of one run and the draws taken from them: BayesPrompt's transported
+/// k-shot features, or one of its controls (``BayesPromptConfig/Particles``).
+///
+/// A draw samples `count` particles uniformly without replacement, as the paper samples
+/// min(particles, labels) of them per batch; its mean is what the prompt carries.
+public struct DomainParticles: Sendable {
+    /// The particles, one per row (empty for the demonstrations-only control).
+    public let points: FeatureMatrix
+    /// Where they came from.
+    public let source: BayesPromptConfig.Particles
+
+    /// Wraps particles.
+    public init(points: FeatureMatrix, source: BayesPromptConfig.Particles) {
+        self.points = points
+        self.source = source
+    }
+
+    /// The particles of `source`: SVGD transports `shots` toward `mixture`; `gmm_means` takes
+    /// its component means; `random_unlabeled` takes `shots.rows` random rows of `pool`;
+    /// `none` has none. `shouldStop` is polled during transport.
+    public static func make(
+        _ source: BayesPromptConfig.Particles, shots: FeatureMatrix, pool: FeatureMatrix, mixture: GaussianMixture?,
+        transport: SteinTransport, random: inout StageRandom, shouldStop: () -> Bool = { false }
+    ) -> DomainParticles {
+        switch source {
+        case .svgd:
+            guard let mixture else { return DomainParticles(points: shots, source: source) }
+            let moved = transport.transport(shots, score: { mixture.scores(of: $0, into: &$1) }, shouldStop: shouldStop)
+            return DomainParticles(points: moved, source: source)
+        case .gmmMeans:
+            guard let mixture else { return DomainParticles(points: FeatureMatrix(rows: 0, columns: shots.columns), source: source) }
+            return DomainParticles(points: FeatureMatrix(rows: mixture.components, columns: mixture.dimension, values: mixture.means), source: source)
+        case .randomUnlabeled:
+            return DomainParticles(points: pool.selecting(rows: random.sample(shots.rows, from: pool.rows)), source: source)
+        case .none:
+            return DomainParticles(points: FeatureMatrix(rows: 0, columns: shots.columns), source: source)
+        }
+    }
+
+    /// One draw: the sampled rows and their mean.
+    public struct Draw: Sendable, Equatable {
+        /// Indices of the sampled particles.
+        public var indices: [Int]
+        /// Their mean (zeros when nothing was sampled).
+        public var mean: [Double]
+    }
+
+    /// `draws` samples of `count` particles each.
+    public func draws(_ draws: Int, count: Int, random: inout StageRandom) -> [Draw] {
+        (0..<draws).map { _ in
+            let indices = random.sample(count, from: points.rows)
+            let chosen = points.selecting(rows: indices)
+            let mean = indices.isEmpty ? [Double](repeating: 0, count: points.columns) : chosen.columnMeans()
+            return Draw(indices: indices, mean: mean)
+        }
+    }
+}
