@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "hone", targets: ["hone"]),
         .library(name: "HonePluginRandomSearch", type: .dynamic, targets: ["HonePluginRandomSearch"]),
         .library(name: "HonePluginRLPrompt", type: .dynamic, targets: ["HonePluginRLPrompt"]),
+        .library(name: "HonePluginDirectionalStimulus", type: .dynamic, targets: ["HonePluginDirectionalStimulus", "HonePluginDirectionalStimulusEntry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -114,6 +115,29 @@ let package = Package(
         .testTarget(
             name: "RLPromptTests",
             dependencies: ["HonePluginRLPrompt", "Hone", "HoneSDK", "CHoneABI"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // Directional Stimulus Prompting (Li et al., 2023): a trained keyword-hint policy.
+        .target(
+            name: "HonePluginDirectionalStimulus",
+            dependencies: ["HoneSDK"],
+            path: "Plugins/DirectionalStimulus",
+            exclude: ["Entry"],
+            // Optimized even in debug builds: the policy's feature loops are far slower at -Onone,
+            // which would break the plugin's "< 5% of an RL step" performance contract.
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+        ),
+        // Its `hone_plugin_entry_v1`, apart so the tests can link the plugin beside RLPrompt's
+        // (all test targets share one executable on Linux, and each plugin exports that symbol).
+        .target(
+            name: "HonePluginDirectionalStimulusEntry",
+            dependencies: ["HonePluginDirectionalStimulus", "HoneSDK"],
+            path: "Plugins/DirectionalStimulus/Entry",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "DSPTests",
+            dependencies: ["HonePluginDirectionalStimulus", "Hone", "HoneSDK"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(
