@@ -4,7 +4,8 @@
 /// As in the paper's data preparation: a phrase qualifies when its word sequence occurs in the
 /// reference (matched on ``PhraseTokenizer/key(of:)``); qualifying phrases are ordered by their
 /// first position in the reference (at one position the longer phrase first); a phrase is
-/// dropped as a duplicate when all its words are already in a kept phrase, and stop-like
+/// dropped as a duplicate when it shares a word with a kept phrase (so the sliding n-grams of
+/// one name collapse to the first, longest one, and the list is one the policy can emit), and stop-like
 /// phrases (a single word shorter than 3 characters, or a bare number of one digit) are dropped.
 public enum OracleKeywords {
     /// The oracle keywords among `phrases` (e.g. a ``CandidateExtractor``'s) for `reference`,
@@ -23,7 +24,7 @@ public enum OracleKeywords {
         var kept: [CandidatePhrase] = []
         var covered = Set<String>()
         for (_, phrase) in located where kept.count < limit {
-            if phrase.keys.allSatisfy(covered.contains) { continue }
+            if phrase.keys.contains(where: covered.contains) { continue }
             kept.append(phrase)
             covered.formUnion(phrase.keys)
         }
