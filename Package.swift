@@ -117,6 +117,13 @@ let package = Package(
             dependencies: ["HonePluginRLPrompt", "Hone", "HoneSDK", "CHoneABI"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // Oracle-hint inputs and lead-3 outputs for benchmarks/dsp_acceptance.sh (not part of the test suite).
+        .executableTarget(
+            name: "dsp-bench",
+            dependencies: ["Hone", "HonePluginDirectionalStimulus"],
+            path: "benchmarks/DSPBench",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
         // Directional Stimulus Prompting (Li et al., 2023): a trained keyword-hint policy.
         .target(
             name: "HonePluginDirectionalStimulus",
