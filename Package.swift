@@ -144,7 +144,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DSPTests",
-            dependencies: ["HonePluginDirectionalStimulus", "Hone", "HoneSDK"],
+            dependencies: ["HonePluginDirectionalStimulus", "Hone", "HoneSDK", "HoneTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(

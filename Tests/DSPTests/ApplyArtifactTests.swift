@@ -7,35 +7,12 @@ import XCTest
 /// A saved DSP artifact applied to a new article through `hone apply` (the real CLI, the plugin
 /// loaded with dlopen, the embedded e5 model behind the extractive generator).
 final class ApplyArtifactTests: XCTestCase {
-    private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    private func built(_ name: String) throws -> String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let candidates = [(executable as NSString).deletingLastPathComponent + "/" + name, root.path + "/.build/debug/" + name]
-        guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw XCTSkip("\(name) is not built (looked in \(candidates.joined(separator: ", "))); run `swift build` first")
-        }
-        return path
-    }
-
-    private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
+    private let root = BuiltProducts.root
 
     func testSavedPolicyArtifactWritesAHintForANewArticleThroughHoneApply() throws {
         do { _ = try E5Engine.locate() } catch { throw XCTSkip("the embedded e5 engine is not installed: \(error)") }
-        let hone = try built("hone"), plugin = try built("libHonePluginDirectionalStimulus.so")
-        let dir = NSTemporaryDirectory() + "dsp-apply-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let hone = try BuiltProducts.path("hone"), plugin = try BuiltProducts.path("libHonePluginDirectionalStimulus.so")
+        let dir = try BuiltProducts.temporaryDirectory("dsp-apply")
         defer { try? FileManager.default.removeItem(atPath: dir) }
 
         let instruction = "Given an article and a list of keywords, write a short summary that accurately incorporates the provided keywords into 2-4 sentences."
@@ -64,7 +41,7 @@ final class ApplyArtifactTests: XCTestCase {
         try (String(data: try JSONSerialization.data(withJSONObject: ["input": article, "id": 3]), encoding: .utf8)! + "\n")
             .write(toFile: dir + "/inputs.jsonl", atomically: true, encoding: .utf8)
 
-        let applied = try run([hone, "apply", "--artifact", dir + "/artifact.json", "--input", dir + "/inputs.jsonl",
+        let applied = try BuiltProducts.run([hone, "apply", "--artifact", dir + "/artifact.json", "--input", dir + "/inputs.jsonl",
                                "--pipeline", dir + "/pipeline.json", "--plugin-path", plugin, "--generate"])
         XCTAssertEqual(applied.status, 0, applied.stderr)
         let line = try JSONValue(parsing: applied.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
