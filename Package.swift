@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "HonePluginRLPrompt", type: .dynamic, targets: ["HonePluginRLPrompt"]),
         .library(name: "HonePluginGRAM", type: .dynamic, targets: ["HonePluginGRAM"]),
         .library(name: "HonePluginBayesPrompt", type: .dynamic, targets: ["HonePluginBayesPrompt"]),
+        .library(name: "HonePluginDirectionalStimulus", type: .dynamic, targets: ["HonePluginDirectionalStimulus", "HonePluginDirectionalStimulusEntry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -176,6 +177,36 @@ let package = Package(
         .testTarget(
             name: "BayesPromptTests",
             dependencies: ["HonePluginBayesPromptCore", "Hone", "HoneSDK", "CHoneABI"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // Oracle-hint inputs and lead-3 outputs for benchmarks/dsp_acceptance.sh (not part of the test suite).
+        .executableTarget(
+            name: "dsp-bench",
+            dependencies: ["Hone", "HonePluginDirectionalStimulus"],
+            path: "benchmarks/DSPBench",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // Directional Stimulus Prompting (Li et al., 2023): a trained keyword-hint policy.
+        .target(
+            name: "HonePluginDirectionalStimulus",
+            dependencies: ["HoneSDK"],
+            path: "Plugins/DirectionalStimulus",
+            exclude: ["Entry"],
+            // Optimized even in debug builds: the policy's feature loops are far slower at -Onone,
+            // which would break the plugin's "< 5% of an RL step" performance contract.
+            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+        ),
+        // Its `hone_plugin_entry_v1`, apart so the tests can link the plugin beside RLPrompt's
+        // (all test targets share one executable on Linux, and each plugin exports that symbol).
+        .target(
+            name: "HonePluginDirectionalStimulusEntry",
+            dependencies: ["HonePluginDirectionalStimulus", "HoneSDK"],
+            path: "Plugins/DirectionalStimulus/Entry",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "DSPTests",
+            dependencies: ["HonePluginDirectionalStimulus", "Hone", "HoneSDK", "HoneTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(

@@ -1,0 +1,27 @@
+/// English function words (NLTK's list) plus the reporting verbs and fillers of news text that
+/// are never useful hints; a phrase may not start or end with one, and one alone is no keyword.
+public enum Stopwords {
+    /// The lowercased stopwords.
+    public static let english: Set<String> = [
+        "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours", "yourself",
+        "yourselves", "he", "him", "his", "himself", "she", "her", "hers", "herself", "it", "its", "itself",
+        "they", "them", "their", "theirs", "themselves", "what", "which", "who", "whom", "this", "that",
+        "these", "those", "am", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had",
+        "having", "do", "does", "did", "doing", "a", "an", "the", "and", "but", "if", "or", "because", "as",
+        "until", "while", "of", "at", "by", "for", "with", "about", "against", "between", "into", "through",
+        "during", "before", "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off",
+        "over", "under", "again", "further", "then", "once", "here", "there", "when", "where", "why", "how",
+        "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not",
+        "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don", "should",
+        "now", "d", "ll", "m", "o", "re", "ve", "y", "ain", "aren", "couldn", "didn", "doesn", "hadn", "hasn",
+        "haven", "isn", "ma", "mightn", "mustn", "needn", "shan", "shouldn", "wasn", "weren", "won", "wouldn",
+        // news fillers
+        "said", "says", "say", "told", "also", "would", "could", "may", "might", "must", "one", "two", "mr",
+        "mrs", "ms", "like", "get", "got", "us", "new", "last", "first", "year", "years", "time", "day", "way",
+        "many", "much", "even", "well", "still", "back", "since", "around", "according", "however", "including",
+        "among", "made", "make", "another", "yet", "every", "cnn", "daily", "mail", "reported", "added",
+    ]
+
+    /// Whether the lowercased word is a stopword.
+    public static func contains(_ word: String) -> Bool { english.contains(word) }
+}
