@@ -58,6 +58,8 @@ final class StageSelectionTests: XCTestCase {
         XCTAssertEqual(result["stages"]?.arrayValue?.first?["output_prompt"]?["text"], "sentiment:")
         let recorded = try RunLedger.open(directory: dir + "/run").recordedRun()
         XCTAssertEqual(recorded.stages[0].selection, selection, "the ledger records both prompts and their scores")
+        XCTAssertEqual(try RunLedger.open(directory: dir + "/run").callTotals(stage: .some(nil)).calls, 5,
+                       "the baseline on three splits and both prompts on train+dev; the kept start's final scores are the baseline's, not scored again")
         XCTAssertTrue(selection.sentence.contains("kept the starting prompt"), selection.sentence)
     }
 

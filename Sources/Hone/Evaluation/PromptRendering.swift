@@ -68,13 +68,7 @@ public final class PromptRendering: @unchecked Sendable {
 
     /// The `{prompt}` text of each input under `prompt`.
     public func texts(for prompt: PromptArtifact, inputs: [String], context: StageContext?) throws -> [String] {
-        if let given = prompt.perInput {
-            guard given.count == inputs.count else {
-                throw ArtifactError("the prompt carries \(given.count) per-input texts for \(inputs.count) examples; send one per requested example, in request order")
-            }
-            return given
-        }
-        guard prompt.kind == .rendered else { return Array(repeating: prompt.text, count: inputs.count) }
+        if let known = try PromptRendering.knownTexts(of: prompt, count: inputs.count) { return known }
         let identity = prompt.identity
         var result = [String?](repeating: nil, count: inputs.count)
         var missing: [Int] = []
@@ -107,7 +101,20 @@ public final class PromptRendering: @unchecked Sendable {
         if prompt.kind == .rendered, prompt.perInput == nil, rendering == nil {
             throw ArtifactError("the prompt is a rendered artifact of \(prompt.method ?? "an unknown plugin") without per-input texts, and this evaluator has no renderer")
         }
-        return try (rendering ?? PromptRendering(source: nil)).texts(for: prompt, inputs: inputs, context: context)
+        if let known = try knownTexts(of: prompt, count: inputs.count) { return known }
+        return try rendering!.texts(for: prompt, inputs: inputs, context: context)
+    }
+
+    /// The texts a prompt carries without rendering: its per-input texts (checked against
+    /// `count`), or its one text repeated; nil for a rendered artifact that needs its renderer.
+    static func knownTexts(of prompt: PromptArtifact, count: Int) throws -> [String]? {
+        if let given = prompt.perInput {
+            guard given.count == count else {
+                throw ArtifactError("the prompt carries \(given.count) per-input texts for \(count) examples; send one per requested example, in request order")
+            }
+            return given
+        }
+        return prompt.kind == .rendered ? nil : Array(repeating: prompt.text, count: count)
     }
 
     private func renderer(for prompt: PromptArtifact, context: StageContext?) throws -> any ArtifactRendering {

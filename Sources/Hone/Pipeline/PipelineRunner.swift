@@ -428,8 +428,18 @@ public final class PipelineRunner: @unchecked Sendable {
             seed = report.outputPrompt
         }
         prepared.backend.suspendBudget()
-        logger.info("scoring the best prompt \"\(seed.text)\" on train, dev and test")
-        let best = try scores(seed)
+        let best: SplitScores
+        if seed.identity == baselinePrompt.identity {
+            // The run ends where it started (every stage kept its start): the baseline's scores
+            // are the best prompt's. Counted like a scoring, as a resumed run counts its
+            // recorded baseline, so backend_calls does not depend on which prompt won.
+            logger.info("the best prompt is the baseline prompt; its scores are the baseline's")
+            best = baseline
+            hostCalls += splits.train.count + splits.dev.count + splits.test.count
+        } else {
+            logger.info("scoring the best prompt \"\(seed.text)\" on train, dev and test")
+            best = try scores(seed)
+        }
         note(ledger) { try $0.recordScores("best", prompt: seed, scores: best) }
         monitor?.emit(.scored(which: "best", prompt: seed.text, scores: best))
         var usage = prepared.backend.usage
