@@ -7,7 +7,8 @@ final class MetaLearningTests: XCTestCase {
         episodes.map { learner.adaptedQueryLoss(support: $0.support, query: $0.query) }.reduce(0, +) / Double(episodes.count)
     }
 
-    private func run(order: MetaLearner.MetaGradient, learnInitialization: Bool = true, learnRegulator: Bool = true) -> (before: Double, after: Double, learner: MetaLearner) {
+    private func run(order: MetaLearner.MetaGradient, learnInitialization: Bool = true, learnRegulator: Bool = true,
+                     regulator: GradientRegulator.Kind = .gain) -> (before: Double, after: Double, learner: MetaLearner) {
         var family = SyntheticFamily(dimension: 12, seed: 11)
         let layout = ParameterLayout(dimension: 12, rank: 2)
         var settings = MetaLearner.Settings()
@@ -18,6 +19,7 @@ final class MetaLearningTests: XCTestCase {
         settings.metaGradient = order
         settings.learnInitialization = learnInitialization
         settings.learnRegulator = learnRegulator
+        settings.regulator = regulator
         var learner = MetaLearner(head: SoftPromptHead(layout: layout, temperature: 0.05), settings: settings, initialization: layout.identity(seed: 1))
         let heldOut = (0..<20).map { _ in (support: family.task(classes: 4, perClass: 2), query: family.task(classes: 4, perClass: 6)) }
         let before = meanAdaptedQueryLoss(learner, episodes: heldOut)
@@ -56,5 +58,12 @@ final class MetaLearningTests: XCTestCase {
             if testLoss(meta.initialization, meta.regulator) < zero { wins += 1 }
         }
         XCTAssertGreaterThanOrEqual(wins, 8)
+    }
+
+    func testTheLowRankRegulatorAloneLearnsAndKeepsTheInitialization() {
+        let result = run(order: .secondOrder, learnInitialization: false, regulator: .lowRank(rank: 2))
+        XCTAssertLessThan(result.after, result.before)
+        XCTAssertEqual(result.learner.initialization, ParameterLayout(dimension: 12, rank: 2).identity(seed: 1))
+        XCTAssertNotEqual(result.learner.regulator, GradientRegulator.identity(.lowRank(rank: 2), count: result.learner.initialization.count, seed: 0))
     }
 }

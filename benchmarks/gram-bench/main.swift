@@ -123,6 +123,8 @@ struct Row: Codable {
     var setting: String, dataset: String, seed: String, method: String
     var base: Double?, new: Double?, harmonic: Double?, all: Double?, accuracy: Double?
     var selectedStep: Int?, devAccuracy: Double?
+    /// How far the regulator turns the first training gradient (1 − cosine); nil for plain SGD.
+    var turn: Double? = nil
 }
 
 func accuracy(_ head: EmbeddingHead, _ queries: [[Double]], _ labels: [Int]) -> Double {
@@ -172,12 +174,21 @@ for seed in seeds {
         var settings = config.meta
         settings.learnInitialization = learnInit
         settings.learnRegulator = learnGain
-        var learner = MetaLearner(head: head, settings: settings, initialization: identity)
+        var learner = MetaLearner(head: head, settings: settings, initialization: identity, seed: s)
         let t0 = Date()
         let losses = learner.train(sampler: sampler, steps: config.metaSteps, metaBatch: config.metaBatch, seed: s)
         let g = learner.regulator.gainSummary
-        log(String(format: "seed %@ meta %@: query loss %.3f -> %.3f, gain min %.3f mean %.3f max %.3f (%.1f s)", seed, variant,
-                   losses.prefix(10).reduce(0, +) / 10, losses.suffix(10).reduce(0, +) / 10, g.min, g.mean, g.max, Date().timeIntervalSince(t0)))
+        // Held-out episodes of the pool (another stream): the adapted query loss with the learned
+        // regulator and with plain SGD from the same initialization, i.e. what the regulator adds.
+        var heldOut = SeededGenerator(seed: s ^ 0xBEEF)
+        let episodes = (0..<40).map { _ in sampler.sample(&heldOut) }
+        var plain = learner
+        plain.regulator = GradientRegulator(count: layout.count)
+        func mean(_ l: MetaLearner) -> Double { episodes.map { l.adaptedQueryLoss(support: $0.support, query: $0.query) }.reduce(0, +) / 40 }
+        let turn = episodes.map { learner.regulator.turn(head.evaluate(learner.initialization, on: $0.support).gradient) }.reduce(0, +) / 40
+        log(String(format: "seed %@ meta %@: query loss %.3f -> %.3f; held-out %.3f (plain SGD %.3f), turn %.3f, gain min %.3f mean %.3f max %.3f (%.1f s)", seed, variant,
+                   losses.prefix(10).reduce(0, +) / 10, losses.suffix(10).reduce(0, +) / 10, mean(learner), mean(plain), turn,
+                   g.min, g.mean, g.max, Date().timeIntervalSince(t0)))
         learned[variant] = learner
     }
     func start(_ method: String) -> ([Double], GradientRegulator) {
@@ -198,6 +209,7 @@ for seed in seeds {
         let baseClasses = Array(0..<baseCount), newClasses = Array(baseCount..<classes)
         for method in ["zero_shot", "from_zero", "meta_init", "regulator", "gram"] where methodsWanted.contains(method) {
             let (theta0, regulator) = start(method)
+            let regulated = method == "regulator" || method == "gram"
             let tuner = PromptTuner(head: head, regulator: regulator, learningRate: config.meta.learningRate,
                                     steps: method == "zero_shot" ? 0 : tuneSteps, evaluateEvery: evalEvery)
             if settingsWanted.contains("base_to_new") {
@@ -215,18 +227,21 @@ for seed in seeds {
                 let b = accuracy(bh, bq, by), n = accuracy(nh, nq, ny)
                 emit(Row(setting: "base_to_new", dataset: name, seed: seed, method: method, base: b, new: n,
                          harmonic: b + n > 0 ? 2 * b * n / (b + n) : 0, all: accuracy(full, testQueries, data.test.labels),
-                         selectedStep: outcome.selectedStep, devAccuracy: outcome.selectionAccuracy))
+                         selectedStep: outcome.selectedStep, devAccuracy: outcome.selectionAccuracy,
+                         turn: regulated ? regulator.turn(head.evaluate(theta0, on: train.restricted(to: baseClasses)).gradient) : nil))
             }
             if settingsWanted.contains("cross") {
                 let outcome = tuner.tune(from: theta0, train: train, selection: dev)
                 let artifact = GRAMOptimizer.artifact(theta: outcome.theta, head: head, classBase: classBase, space: GRAMOptimizer.defaultSpace, text: "")
-                if method == "gram" && name == datasets[0] && seed == seeds[0] {
-                    // One real artifact, as the plugin returns it, for the docs.
-                    let path = (outPath as NSString).deletingLastPathComponent + "/artifact-example.json"
+                if method == "gram" && seed == seeds[0] {
+                    // The artifact as the plugin returns it (for the docs, and for `hone eval
+                    // --artifact` to check the host scores it as HeadScoring did here).
+                    let path = (outPath as NSString).deletingLastPathComponent + "/artifact-\(name)-\(seed).json"
                     try Wire.encode(artifact).write(toFile: path, atomically: true, encoding: .utf8)
                 }
                 emit(Row(setting: "cross", dataset: name, seed: seed, method: method, accuracy: accuracy(artifact.head!, testQueries, data.test.labels),
-                         selectedStep: outcome.selectedStep, devAccuracy: outcome.selectionAccuracy))
+                         selectedStep: outcome.selectedStep, devAccuracy: outcome.selectionAccuracy,
+                         turn: regulated ? regulator.turn(head.evaluate(theta0, on: train).gradient) : nil))
             }
         }
         log(String(format: "seed %@ %@ done (%.0f s)", seed, name, Date().timeIntervalSince(started)))

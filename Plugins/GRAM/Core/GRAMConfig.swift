@@ -99,6 +99,9 @@ public struct GRAMConfig: Sendable {
         meta.metaGradient = try value("meta_gradient").flatMap { MetaLearner.MetaGradient(rawValue: $0.stringValue ?? "") } ?? meta.metaGradient
         meta.learnInitialization = try value("learn_initialization")?.boolValue ?? meta.learnInitialization
         meta.learnRegulator = try value("learn_regulator")?.boolValue ?? meta.learnRegulator
+        let regulatorName = try value("regulator")?.stringValue ?? meta.regulator.name
+        let regulatorRank = try value("regulator_rank")?.intValue ?? Self.defaultRegulatorRank(meta.regulator)
+        meta.regulator = regulatorName == "low_rank" ? .lowRank(rank: regulatorRank) : .gain
         rank = try value("rank")?.intValue ?? rank
         tuneSteps = try value("tune_steps")?.intValue ?? tuneSteps
         evalEvery = try value("eval_every")?.intValue ?? evalEvery
@@ -106,6 +109,12 @@ public struct GRAMConfig: Sendable {
         if classesPerDomain < ways {
             throw PluginError.config("org.hone.gram: classes_per_domain (\(classesPerDomain)) must be at least ways (\(ways)): an episode draws ways pseudo-classes from one domain")
         }
+    }
+
+    /// The rank of a regulator form (the default rank, 4, for the gain, which has none).
+    static func defaultRegulatorRank(_ kind: GradientRegulator.Kind) -> Int {
+        if case .lowRank(let rank) = kind { return rank }
+        return 4
     }
 
     /// The JSON Schema of the config (the subset the host validates).
@@ -139,6 +148,8 @@ public struct GRAMConfig: Sendable {
             "meta_gradient": choice(MetaLearner.MetaGradient.allCases.map(\.rawValue), d.meta.metaGradient.rawValue),
             "learn_initialization": boolean(d.meta.learnInitialization),
             "learn_regulator": boolean(d.meta.learnRegulator),
+            "regulator": choice(["gain", "low_rank"], d.meta.regulator.name),
+            "regulator_rank": integer(1, 64, defaultRegulatorRank(d.meta.regulator)),
             "rank": integer(0, 64, d.rank),
             "tune_steps": integer(0, 1_000_000, d.tuneSteps),
             "eval_every": integer(1, 1_000_000, d.evalEvery),

@@ -80,7 +80,7 @@ public final class GRAMOptimizer: HoneOptimizer {
         var summary: [String: JSONValue] = [:]
         var curve: [JSONValue] = []
         var initialization = layout.identity(seed: request.seed)
-        var regulator = GradientRegulator(count: layout.count)
+        var regulator = GradientRegulator.identity(config.meta.regulator, count: layout.count, seed: request.seed)
         if config.metaSteps > 0 && !host.isCancelled {
             let excluded = Set(task.train.map(\.input) + task.dev.map(\.input))
             let medoidAllowance = config.domains * config.classesPerDomain
@@ -122,7 +122,12 @@ public final class GRAMOptimizer: HoneOptimizer {
         summary["selection_loss"] = .number(outcome.selectionLoss)
         summary["zero_shot_selection_accuracy"] = .number(zeroShot.accuracy)
         summary["train_accuracy"] = .number(head.evaluate(outcome.theta, on: train, gradient: false).accuracy)
-        summary["regulator_gain"] = ["min": .number(gains.min), "mean": .number(gains.mean), "max": .number(gains.max)]
+        summary["regulator"] = .string(regulator.kind.name)
+        if regulator.kind == .gain {
+            summary["regulator_gain"] = ["min": .number(gains.min), "mean": .number(gains.mean), "max": .number(gains.max)]
+        }
+        // How far the regulator turns the first training gradient (1 − cosine; 0: not at all).
+        summary["regulator_turn"] = .number(regulator.turn(head.evaluate(initialization, on: train).gradient))
         summary["calls_used"] = .number(Double(embeddedTexts))
         summary["seconds"] = .number(Date().timeIntervalSince(started))
         let artifact = Self.artifact(theta: outcome.theta, head: head, classBase: classBase, space: space, text: promptText, data: [
@@ -161,7 +166,7 @@ public final class GRAMOptimizer: HoneOptimizer {
         let sampler = try EpisodeSampler(pool: pool, queryEmbeddings: poolQueries,
                                          medoidPassages: Dictionary(uniqueKeysWithValues: zip(medoids, medoidVectors)),
                                          ways: config.ways, shots: config.shots, queriesPerClass: config.queriesPerClass)
-        var learner = MetaLearner(head: head, settings: config.meta, initialization: initialization)
+        var learner = MetaLearner(head: head, settings: config.meta, initialization: initialization, seed: seed)
         let losses = learner.train(sampler: sampler, steps: config.metaSteps, metaBatch: config.metaBatch, seed: seed) { step, loss in
             if step % 10 == 0 || step == config.metaSteps {
                 curve.append(["phase": "meta", "step": .number(Double(step)), "query_loss": .number(loss)])

@@ -1,20 +1,23 @@
 import Foundation
 import HoneSDK
 
-/// GRAM's meta-learning of the soft prompt's initialization θ₀ and of the gradient regulator γ.
+/// GRAM's meta-learning of the soft prompt's initialization θ₀ and of the gradient regulator R_φ.
 ///
 /// Inner loop (per episode): K regulated SGD steps on the support set,
-/// θ_{k+1} = θ_k − α (γ ⊙ ∇L_S(θ_k)). Outer loop: the query loss L_Q(θ_K) (query set from
-/// another domain) is differentiated back to θ₀ and to ρ = log γ, averaged over a meta-batch of
-/// episodes, and both take an Adam step. Backward through the inner loop, with λ_K = ∇L_Q(θ_K):
+/// θ_{k+1} = θ_k − α R_φ(∇L_S(θ_k)). Outer loop: the query loss L_Q(θ_K) (query set from
+/// another domain) is differentiated back to θ₀ and to φ, averaged over a meta-batch of
+/// episodes, and both take an Adam step. Backward through the inner loop, with λ_K = ∇L_Q(θ_K)
+/// and the regulator's vector-Jacobian products at g_k = ∇L_S(θ_k)
+/// (``GradientRegulator/backward(gradient:cotangent:)``):
 ///
-///     ∂L_Q/∂γ += −α g_k ⊙ λ_{k+1}                       (g_k = ∇L_S(θ_k))
-///     λ_k = λ_{k+1} − α H_S(θ_k) (γ ⊙ λ_{k+1})          (second order)
+///     ∂L_Q/∂φ += −α (∂R/∂φ)ᵀ λ_{k+1}
+///     λ_k = λ_{k+1} − α H_S(θ_k) J_R(g_k)ᵀ λ_{k+1}     (second order)
 ///     λ_k = λ_{k+1}                                     (first order: Hessian dropped)
 ///
-/// and ∂L_Q/∂θ₀ = λ_0, ∂L_Q/∂ρ = γ ⊙ ∂L_Q/∂γ. With one inner step the regulator's meta-gradient
-/// is exact in either mode. Second order takes its Hessian-vector products as central
-/// differences of the hand-derived gradient (two more gradients per inner step).
+/// and ∂L_Q/∂θ₀ = λ_0. (For the gain, J_Rᵀλ = γ ⊙ λ and (∂R/∂ρ)ᵀλ = γ ⊙ g ⊙ λ.) With one inner
+/// step the regulator's meta-gradient is exact in either mode. Second order takes its
+/// Hessian-vector products as central differences of the hand-derived gradient (two more
+/// gradients per inner step).
 public struct MetaLearner: Sendable {
     /// How the meta-gradient treats the inner loop's curvature.
     public enum MetaGradient: String, CaseIterable, Sendable {
@@ -32,14 +35,17 @@ public struct MetaLearner: Sendable {
         public var learningRate = 0.002
         /// Adam step size of θ₀.
         public var initializationLearningRate = 0.002
-        /// Adam step size of ρ = log γ.
+        /// Adam step size of the regulator's parameters (ρ = log γ, or U and V).
         public var regulatorLearningRate = 0.01
         /// First or second order.
         public var metaGradient = MetaGradient.secondOrder
         /// Whether θ₀ learns (false: it stays the zero-shot identity; the "regulator only" ablation).
         public var learnInitialization = true
-        /// Whether γ learns (false: it stays 1; the "meta-initialization only" ablation).
+        /// Whether the regulator learns (false: it stays the identity; the "meta-initialization
+        /// only" ablation).
         public var learnRegulator = true
+        /// The regulator's form (a per-parameter gain or the norm-preserving low-rank network).
+        public var regulator = GradientRegulator.Kind.gain
 
         /// The defaults.
         public init() {}
@@ -56,14 +62,15 @@ public struct MetaLearner: Sendable {
     private var initializationOptimizer: Adam
     private var regulatorOptimizer: Adam
 
-    /// Starts from `initialization` (usually the layout's identity) and the identity regulator.
-    public init(head: SoftPromptHead, settings: Settings, initialization: [Double]) {
+    /// Starts from `initialization` (usually the layout's identity) and the identity regulator of
+    /// `settings.regulator`'s form (the network's random directions drawn from `seed`).
+    public init(head: SoftPromptHead, settings: Settings, initialization: [Double], seed: UInt64 = 0) {
         self.head = head
         self.settings = settings
         self.initialization = initialization
-        regulator = GradientRegulator(count: initialization.count)
+        regulator = GradientRegulator.identity(settings.regulator, count: initialization.count, seed: seed)
         initializationOptimizer = Adam(parameterCount: initialization.count, learningRate: settings.initializationLearningRate)
-        regulatorOptimizer = Adam(parameterCount: initialization.count, learningRate: settings.regulatorLearningRate)
+        regulatorOptimizer = Adam(parameterCount: regulator.parameters.count, learningRate: settings.regulatorLearningRate)
     }
 
     /// θ after `steps` regulated steps on `support` from `start`.
@@ -80,10 +87,10 @@ public struct MetaLearner: Sendable {
         head.evaluate(adapt(initialization, on: support, steps: settings.innerSteps), on: query, gradient: false).loss
     }
 
-    /// One episode's meta-gradient: the adapted query loss and its derivatives by θ₀ and by ρ.
-    public func metaGradient(support: LabeledEmbeddings, query: LabeledEmbeddings) -> (queryLoss: Double, initialization: [Double], logGain: [Double]) {
+    /// One episode's meta-gradient: the adapted query loss and its derivatives by θ₀ and by the
+    /// regulator's parameters φ.
+    public func metaGradient(support: LabeledEmbeddings, query: LabeledEmbeddings) -> (queryLoss: Double, initialization: [Double], regulator: [Double]) {
         let alpha = settings.learningRate
-        let gains = regulator.gains
         var thetas = [initialization], gradients: [[Double]] = []
         for _ in 0..<settings.innerSteps {
             let g = head.evaluate(thetas.last!, on: support).gradient
@@ -92,16 +99,16 @@ public struct MetaLearner: Sendable {
         }
         let final = head.evaluate(thetas.last!, on: query)
         var lambda = final.gradient
-        var gainGradient = [Double](repeating: 0, count: lambda.count)
+        var regulatorGradient = [Double](repeating: 0, count: regulator.parameters.count)
         for k in stride(from: settings.innerSteps - 1, through: 0, by: -1) {
-            for i in lambda.indices { gainGradient[i] -= alpha * gradients[k][i] * lambda[i] }
+            let back = regulator.backward(gradient: gradients[k], cotangent: lambda)
+            for i in regulatorGradient.indices { regulatorGradient[i] -= alpha * back.parameters[i] }
             if settings.metaGradient == .secondOrder {
-                let direction = zip(gains, lambda).map { $0 * $1 }
-                let hv = hessianVectorProduct(at: thetas[k], direction: direction, on: support)
+                let hv = hessianVectorProduct(at: thetas[k], direction: back.gradient, on: support)
                 for i in lambda.indices { lambda[i] -= alpha * hv[i] }
             }
         }
-        return (final.loss, lambda, zip(gains, gainGradient).map { $0 * $1 })
+        return (final.loss, lambda, regulatorGradient)
     }
 
     /// H_S(θ) v by a central difference of the hand-derived gradient, with a step that moves the
@@ -120,19 +127,17 @@ public struct MetaLearner: Sendable {
     public mutating func step(_ episodes: [(support: LabeledEmbeddings, query: LabeledEmbeddings)]) -> Double {
         precondition(!episodes.isEmpty, "MetaLearner: an outer step needs at least one episode")
         var initGradient = [Double](repeating: 0, count: initialization.count)
-        var gainGradient = initGradient
+        var regulatorGradient = [Double](repeating: 0, count: regulator.parameters.count)
         var loss = 0.0
         let scale = 1 / Double(episodes.count)
         for episode in episodes {
             let m = metaGradient(support: episode.support, query: episode.query)
             loss += m.queryLoss * scale
-            for i in initGradient.indices {
-                initGradient[i] += m.initialization[i] * scale
-                gainGradient[i] += m.logGain[i] * scale
-            }
+            for i in initGradient.indices { initGradient[i] += m.initialization[i] * scale }
+            for i in regulatorGradient.indices { regulatorGradient[i] += m.regulator[i] * scale }
         }
         if settings.learnInitialization { initializationOptimizer.update(&initialization, gradient: initGradient) }
-        if settings.learnRegulator { regulatorOptimizer.update(&regulator.logGain, gradient: gainGradient) }
+        if settings.learnRegulator { regulatorOptimizer.update(&regulator.parameters, gradient: regulatorGradient) }
         return loss
     }
 }
