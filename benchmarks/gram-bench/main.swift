@@ -178,13 +178,22 @@ for seed in seeds {
         let t0 = Date()
         let losses = learner.train(sampler: sampler, steps: config.metaSteps, metaBatch: config.metaBatch, seed: s)
         let g = learner.regulator.gainSummary
-        // Held-out episodes of the pool (another stream): the adapted query loss with the learned
-        // regulator and with plain SGD from the same initialization, i.e. what the regulator adds.
+        // Held-out episodes of the pool (another stream), adapted for as many steps as the target
+        // tuning takes: the query loss with the learned regulator and with plain SGD from the same
+        // initialization (what the regulator adds), and plain SGD from the identity (where
+        // "from_zero" starts). Pool episodes only: no target score is involved.
         var heldOut = SeededGenerator(seed: s ^ 0xBEEF)
         let episodes = (0..<40).map { _ in sampler.sample(&heldOut) }
         var plain = learner
         plain.regulator = GradientRegulator(count: layout.count)
-        func mean(_ l: MetaLearner) -> Double { episodes.map { l.adaptedQueryLoss(support: $0.support, query: $0.query) }.reduce(0, +) / 40 }
+        func mean(_ l: MetaLearner) -> Double {
+            episodes.map { head.evaluate(l.adapt(l.initialization, on: $0.support, steps: tuneSteps), on: $0.query, gradient: false).loss }.reduce(0, +) / 40
+        }
+        if variant == "regulator" || learned.isEmpty {
+            var zero = plain
+            zero.initialization = identity
+            log(String(format: "seed %@ held-out pool query loss after %d plain steps from the identity: %.3f", seed, tuneSteps, mean(zero)))
+        }
         let turn = episodes.map { learner.regulator.turn(head.evaluate(learner.initialization, on: $0.support).gradient) }.reduce(0, +) / 40
         log(String(format: "seed %@ meta %@: query loss %.3f -> %.3f; held-out %.3f (plain SGD %.3f), turn %.3f, gain min %.3f mean %.3f max %.3f (%.1f s)", seed, variant,
                    losses.prefix(10).reduce(0, +) / 10, losses.suffix(10).reduce(0, +) / 10, mean(learner), mean(plain), turn,
