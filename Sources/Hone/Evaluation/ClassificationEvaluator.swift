@@ -8,7 +8,7 @@ import HoneSDK
 ///
 /// An `embedding_head` prompt is applied with the backend's embeddings instead
 /// (``EmbeddingHeadScorer``); a `rendered` prompt fills `{prompt}` with each input's own text.
-public final class ClassificationEvaluator: Evaluator, @unchecked Sendable {
+public final class ClassificationEvaluator: Evaluator, Sendable {
     public let metric: String
     /// Classification.
     public var taskType: TaskType { .classification }

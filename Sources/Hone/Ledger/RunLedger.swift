@@ -15,6 +15,10 @@ import HoneSDK
 ///
 /// > Warning: a ledger records; it is not a lock. Writers hold the run directory's
 /// > ``RunDirectoryLock`` for the life of the run, so two never write one ledger.
+///
+/// `@unchecked Sendable`: it owns SQLite statements prepared once (C handles), which run only
+/// inside the database's lock (``SQLiteDatabase``); `session` is set while the ledger is opened
+/// for a resume, before it is shared.
 public final class RunLedger: @unchecked Sendable {
     /// The ledger's file name inside a run directory.
     public static let fileName = "ledger.sqlite"

@@ -18,7 +18,7 @@ import Foundation
 /// deterministic: temperature and sample index do not change the answer.
 ///
 /// Capabilities: `generate`, plus `embed` and `score` of the underlying embedding backend.
-public final class ExtractiveGenerator: Backend, @unchecked Sendable {
+public final class ExtractiveGenerator: Backend, Sendable {
     /// Sentences per answer, at most.
     public let sentences: Int
     /// MMR's relevance weight λ in `[0, 1]` (1: relevance only).
