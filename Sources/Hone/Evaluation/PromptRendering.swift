@@ -59,7 +59,7 @@ public final class PromptRendering: Sendable {
         self.hostContext = hostContext
     }
 
-    /// `prompts` with every `rendered` artifact's ``PromptArtifact/perInput`` filled for
+    /// `prompts` with every `rendered` artifact's `PromptArtifact.perInput` filled for
     /// `inputs` (given ones are checked for their count); other kinds are returned as they are.
     public func materialize(_ prompts: [PromptArtifact], inputs: [String], context: StageContext?) throws -> [PromptArtifact] {
         try prompts.map { prompt in

