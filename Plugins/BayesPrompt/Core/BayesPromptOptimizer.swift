@@ -134,7 +134,7 @@ public final class BayesPromptOptimizer: HoneOptimizer {
             choice = try selectText(task: task, draws: particleDraws, particles: particles, builder: builder, seed: request.seed,
                                     instruction: config.instruction ?? request.seedPrompt.text, session: &session)
         case .embedding:
-            choice = try selectHead(request: request, shots: shots, particles: particles, draws: particleDraws, session: &session)
+            choice = try selectHead(request: request, shots: shots, pool: pool, particles: particles, draws: particleDraws, session: &session)
             // Informative: the pool sentences nearest to the chosen draw's particles.
             let draw = particleDraws[choice.draw]
             let context = builder.nearestSentences(to: particles.points.selecting(rows: draw.indices)).map { poolTexts[$0] }
@@ -194,16 +194,29 @@ public final class BayesPromptOptimizer: HoneOptimizer {
     /// the host's formula on the k-shot examples (leave-one-out) and dev; the best (first on
     /// ties) wins. Prototypes are the k-shot examples' means, and with SVGD particles (and
     /// `transported_prototypes`) also the means of the transported particles of each label.
-    private func selectHead(request: RunRequest, shots: FeatureMatrix, particles: DomainParticles, draws: [DomainParticles.Draw],
-                            session: inout EmbeddingSession) throws -> Choice {
+    private func selectHead(request: RunRequest, shots: FeatureMatrix, pool: FeatureMatrix, particles: DomainParticles,
+                            draws: [DomainParticles.Draw], session: inout EmbeddingSession) throws -> Choice {
         let task = request.task
         let verbalizers = try session.embed(task.labels.map(\.verbalizer), role: "passage")
         let dev = try session.embedInputs(task.dev.map(\.input))
         let space = request.backend?.embeddingSpace ?? Self.fallbackSpace
         let temperature = request.backend?.temperature ?? Self.fallbackTemperature
-        var prototypeSources = [("shots", PrototypeHeads(shots: shots, shotLabels: task.train.map(\.label), verbalizers: verbalizers))]
+        let shotLabels = task.train.map(\.label)
+        let shotHeads = PrototypeHeads(shots: shots, shotLabels: shotLabels, verbalizers: verbalizers)
+        var prototypeSources = [("shots", shotHeads)]
         if particles.source == .svgd && config.transportedPrototypes && particles.points.rows == shots.rows {
-            prototypeSources.append(("transported", PrototypeHeads(shots: particles.points, shotLabels: task.train.map(\.label), verbalizers: verbalizers)))
+            prototypeSources.append(("transported", PrototypeHeads(shots: particles.points, shotLabels: shotLabels, verbalizers: verbalizers)))
+        }
+        if config.domainPrototypes && particles.source != .none && pool.rows > 0 {
+            // The label-anchored domain mixture, anchored by the shots and the labelled
+            // particles (the same machinery for every particle source).
+            let shotPrototypes = FeatureMatrix(vectors: (0..<task.labels.count).map { shotHeads.classVector($0, shift: [Double](repeating: 0, count: shots.columns), weight: 1) })
+            let particleLabels = particles.labels(shotLabels: shotLabels, prototypes: shotPrototypes)
+            let anchors = FeatureMatrix(rows: shots.rows + particles.points.rows, columns: shots.columns, values: shots.values + particles.points.values)
+            let domain = DomainPrototypes.fit(pool: pool, anchors: anchors, anchorLabels: shotLabels + particleLabels, fallback: shotPrototypes,
+                                              concentration: config.domainConcentration > 0 ? config.domainConcentration : 1 / temperature,
+                                              iterations: config.domainIterations, poolWeight: config.domainPoolWeight)
+            prototypeSources.append(("domain", PrototypeHeads(shots: shots, shotLabels: shotLabels, verbalizers: verbalizers, sums: domain.sums, weights: domain.weights)))
         }
         let nullLabel = config.nullLabel.flatMap { name in task.labels.firstIndex { $0.name == name } }
         let metric = SelectionMetric(name: task.metric, labelCount: task.labels.count, nullLabel: nullLabel)

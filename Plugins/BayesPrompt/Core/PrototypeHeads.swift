@@ -17,23 +17,32 @@ public struct PrototypeHeads: Sendable {
     /// Passage embeddings of the labels' verbalizers, one row per label.
     public let verbalizers: FeatureMatrix
     private let sums: FeatureMatrix
-    private let counts: [Int]
+    private let counts: [Double]
 
     /// Prepares the per-label sums of the shots.
     public init(shots: FeatureMatrix, shotLabels: [Int], verbalizers: FeatureMatrix) {
         precondition(shots.rows == shotLabels.count && shots.columns == verbalizers.columns)
-        self.shots = shots
-        self.shotLabels = shotLabels
-        self.verbalizers = verbalizers
         var sums = FeatureMatrix(rows: verbalizers.rows, columns: shots.columns)
-        var counts = [Int](repeating: 0, count: verbalizers.rows)
+        var counts = [Double](repeating: 0, count: verbalizers.rows)
         let d = shots.columns
         for (i, label) in shotLabels.enumerated() {
             counts[label] += 1
             for j in 0..<d { sums.values[label * d + j] += shots.values[i * d + j] }
         }
+        self.init(shots: shots, shotLabels: shotLabels, verbalizers: verbalizers, sums: sums, weights: counts)
+    }
+
+    /// Heads whose prototypes are given as per-label sums and their total weights (e.g. the
+    /// label-anchored domain mixture's, ``DomainPrototypes``), each containing its label's
+    /// `shots` with weight 1, so leave-one-out can subtract a shot from its own label's sum.
+    public init(shots: FeatureMatrix, shotLabels: [Int], verbalizers: FeatureMatrix, sums: FeatureMatrix, weights: [Double]) {
+        precondition(shots.rows == shotLabels.count && shots.columns == verbalizers.columns)
+        precondition(sums.rows == verbalizers.rows && sums.columns == shots.columns && weights.count == verbalizers.rows)
+        self.shots = shots
+        self.shotLabels = shotLabels
+        self.verbalizers = verbalizers
         self.sums = sums
-        self.counts = counts
+        self.counts = weights
     }
 
     /// The class vector of `label` for `shift` and prototype weight `weight`, leaving the shot
@@ -47,8 +56,8 @@ public struct PrototypeHeads: Sendable {
             for j in 0..<d { prototype[j] -= shots.values[i * d + j] }
         }
         let verbalizer = VectorMath.normalized(verbalizers.row(label))
-        guard count > 0, weight > 0 else { return verbalizer }
-        for j in 0..<d { prototype[j] = prototype[j] / Double(count) + shift[j] }
+        guard count > 1e-9, weight > 0 else { return verbalizer }
+        for j in 0..<d { prototype[j] = prototype[j] / count + shift[j] }
         let unit = VectorMath.normalized(prototype)
         return (0..<d).map { weight * unit[$0] + (1 - weight) * verbalizer[$0] }
     }
