@@ -222,6 +222,7 @@ public final class BayesPromptOptimizer: HoneOptimizer {
         let metric = SelectionMetric(name: task.metric, labelCount: task.labels.count, nullLabel: nullLabel)
         let gold = task.train.map(\.label) + task.dev.map(\.label)
         let scales = config.particles == .none ? [0.0] : config.shiftScales
+        let ownParticles = particles.source == .svgd && particles.points.rows == shots.rows ? particles.points : nil
         var best: (score: Double, source: Int, draw: Int, scale: Double, weight: Double)?
         var candidates = 0
         for (s, (_, heads)) in prototypeSources.enumerated() {
@@ -232,7 +233,10 @@ public final class BayesPromptOptimizer: HoneOptimizer {
                         if host.isCancelled { break }
                         // Transported prototypes are scored on the raw shots' embeddings, each
                         // left out of its own label's prototype, like the shots' prototypes.
-                        let predicted = heads.predictions(shift: shift, weight: weight, others: dev, queries: shots)
+                        // SVGD particle i started at shot i: leave-one-out also takes a shot's own
+                        // particle out of the shift it is scored with.
+                        let predicted = heads.predictions(shift: shift, weight: weight, others: dev, queries: shots,
+                                                          shiftSource: ownParticles.map { ($0, draw.indices, scale) })
                         let score = metric.value(gold: gold, predicted: predicted.shots + predicted.others)
                         candidates += 1
                         if best.map({ score > $0.score }) ?? true { best = (score, s, d, scale, weight) }

@@ -73,19 +73,46 @@ public struct PrototypeHeads: Sendable {
     /// its own label's prototype built without its row (leave-one-out), and on `others`.
     /// `queries` are the k-shot examples' query embeddings when they differ from the rows the
     /// prototypes are built from (transported particles); by default those rows themselves.
-    public func predictions(shift: [Double], weight: Double, others: FeatureMatrix, queries: FeatureMatrix? = nil) -> (shots: [Int], others: [Int]) {
+    ///
+    /// `shiftSource`, when the shift is `scale` times the mean of particles of which particle i
+    /// started at shot i (SVGD's), makes leave-one-out cover the shift too: a shot whose own
+    /// particle is among `indices` is classified with the shift recomputed without that
+    /// particle (zero when it was the only one), in its query and in every class vector.
+    public func predictions(shift: [Double], weight: Double, others: FeatureMatrix, queries: FeatureMatrix? = nil,
+                            shiftSource: (particles: FeatureMatrix, indices: [Int], scale: Double)? = nil) -> (shots: [Int], others: [Int]) {
         let queries = queries ?? shots
         precondition(queries.rows == shots.rows && queries.columns == shots.columns)
         let space = EmbeddingSpace(backend: "", model: "")
         let full = HeadClassifier(head: head(shift: shift, weight: weight, space: space, temperature: 1), fallbackTemperature: 1)
         let shotLogits = full.logits(queries)
         let c = verbalizers.rows, d = shots.columns
+        var ownParticle: [Int: Int] = [:]
+        if let source = shiftSource, source.scale != 0 {
+            precondition(source.particles.rows == shots.rows && source.particles.columns == d)
+            for i in source.indices { ownParticle[i] = i }
+        }
         var shotPredictions: [Int] = []
         var shifted = [Double](repeating: 0, count: d)
         for i in 0..<shots.rows {
             var row = Array(shotLogits[i * c ..< (i + 1) * c])
             let label = shotLabels[i]
-            if weight > 0 {
+            if let source = shiftSource, ownParticle[i] != nil {
+                // The shift without this shot's particle: n * mean - p_i over n - 1.
+                let n = Double(source.indices.count)
+                var own = [Double](repeating: 0, count: d)
+                if n > 1 {
+                    for j in 0..<d {
+                        let mean = shift[j] / source.scale
+                        own[j] = source.scale * (n * mean - source.particles.values[i * d + j]) / (n - 1)
+                    }
+                }
+                for j in 0..<d { shifted[j] = queries.values[i * d + j] + own[j] }
+                let q = VectorMath.normalized(shifted)
+                for k in 0..<c {
+                    let vector = VectorMath.normalized(classVector(k, shift: own, weight: weight, excluding: k == label ? i : nil))
+                    row[k] = zip(q, vector).reduce(0) { $0 + $1.0 * $1.1 }
+                }
+            } else if weight > 0 {
                 let own = VectorMath.normalized(classVector(label, shift: shift, weight: weight, excluding: i))
                 for j in 0..<d { shifted[j] = queries.values[i * d + j] + shift[j] }
                 let q = VectorMath.normalized(shifted)
