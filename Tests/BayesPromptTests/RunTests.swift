@@ -44,7 +44,7 @@ final class RunTests: XCTestCase {
         let artifact = result.bestPrompt
         XCTAssertEqual(artifact.kind, .embeddingHead)
         XCTAssertEqual(artifact.method, "org.hone.bayesprompt")
-        XCTAssertEqual(artifact.methodVersion, "1.0.0")
+        XCTAssertEqual(artifact.methodVersion, "1.1.0")
         let head = try XCTUnwrap(artifact.head)
         XCTAssertEqual(head.space, EmbeddingSpace(backend: "e5", model: "multilingual-e5-small"))
         XCTAssertEqual(head.temperature, 0.01)

@@ -18,7 +18,7 @@ public final class BayesPromptOptimizer: HoneOptimizer {
     public static let descriptor = OptimizerDescriptor(
         id: "org.hone.bayesprompt",
         name: "BayesPrompt",
-        version: "1.0.0",
+        version: "1.1.0",
         description: "Debiased domain abstraction: a Gaussian mixture over unlabeled in-domain text, k-shot features moved toward it by SVGD, sampled into the prompt (Li et al., ICLR 2024).",
         configSchema: BayesPromptConfig.schema,
         capabilities: ["embed"])
