@@ -192,8 +192,10 @@ public final class BayesPromptOptimizer: HoneOptimizer {
 
     /// Embedding mode: every (prototypes, draw, shift scale, prototype weight) head, scored with
     /// the host's formula on the k-shot examples (leave-one-out) and dev; the best (first on
-    /// ties) wins. Prototypes are the k-shot examples' means, and with SVGD particles (and
-    /// `transported_prototypes`) also the means of the transported particles of each label.
+    /// ties) wins. Prototypes are the k-shot examples' means; with a pool (and
+    /// `domain_prototypes`) also the label-anchored domain mixture's (``DomainPrototypes``),
+    /// anchored by the shots and the labelled particles; with SVGD particles and
+    /// `transported_prototypes`, also the means of the transported particles of each label.
     private func selectHead(request: RunRequest, shots: FeatureMatrix, pool: FeatureMatrix, particles: DomainParticles,
                             draws: [DomainParticles.Draw], session: inout EmbeddingSession) throws -> Choice {
         let task = request.task
