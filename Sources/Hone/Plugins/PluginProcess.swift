@@ -65,6 +65,9 @@ final class PluginProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, childEnd, 3)
         posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        // Nothing else of hone's reaches the plugin, also descriptors opened without
+        // close-on-exec by libraries (glibc 2.34 and later; looked up, as Swift does not import it).
+        if let closeFrom = PluginProcess.addCloseFrom { _ = closeFrom(&actions, 4) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -84,6 +87,12 @@ final class PluginProcess {
         guard spawned == 0 else { throw failure("posix_spawn of \(settings.executable) failed: \(String(cString: strerror(spawned)))") }
         pid = child
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np`, when the C library has it.
+    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
     deinit {
         if !reaped {
