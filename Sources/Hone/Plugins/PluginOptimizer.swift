@@ -7,7 +7,7 @@ import HoneSDK
 /// Each `optimize` creates an instance, runs it and destroys it: in-process on a dedicated
 /// thread (never Swift's cooperative pool, since the plugin blocks), with the instance's calls
 /// serialized; or, with ``PluginIsolation/process(_:)``, in a `hone-plugin-host` process of its
-/// own (``PluginProcess``), so that a crash, an `exit` or a hang fails the stage with a
+/// own, so that a crash, an `exit` or a hang fails the stage with a
 /// ``PluginProcessError`` instead of ending the host.
 public final class PluginOptimizer: Optimizer {
     /// The plugin.

@@ -4,8 +4,8 @@ import Foundation
 /// answering: it was killed by a signal, exited, went silent past its timeout, broke the
 /// channel's format, or its process could not be started.
 ///
-/// The stage fails with this error, the run is recorded `failed`, and `hone resume` runs the
-/// stage again from its last checkpoint once the plugin is fixed.
+/// The stage fails with this error, the run is recorded `failed`, and resuming the run (with the
+/// plugin fixed) runs the stage again from its last checkpoint.
 public struct PluginProcessError: Error, CustomStringConvertible, Sendable, Equatable {
     /// How the process ended.
     public enum Ending: Sendable, Equatable {
@@ -43,7 +43,7 @@ public struct PluginProcessError: Error, CustomStringConvertible, Sendable, Equa
 
     public var description: String {
         let who = "plugin \(pluginID) (\(file))"
-        let after = "; the stage failed, and `hone resume` runs it again from its last checkpoint once the plugin is fixed"
+        let after = "; the stage failed, and resuming the run once the plugin is fixed runs it again from its last checkpoint"
         switch ending {
         case .signal(let number):
             var text = "\(who) was killed by signal \(number) (\(PluginProcessError.signalName(number))) during \(phase)"
@@ -63,7 +63,7 @@ public struct PluginProcessError: Error, CustomStringConvertible, Sendable, Equa
         case .protocolViolation(let what):
             return "\(who) broke the plugin host channel during \(phase): \(what)" + after
         case .spawnFailed(let why):
-            return "\(who) could not be started in a process of its own: \(why); check HONE_PLUGIN_HOST or set the stage's \"isolation\": \"in-process\""
+            return "\(who) could not be started in a process of its own: \(why); check the hone-plugin-host executable (HONE_PLUGIN_HOST names it) or set the stage's \"isolation\": \"in-process\""
         }
     }
 
@@ -81,4 +81,9 @@ public struct PluginProcessError: Error, CustomStringConvertible, Sendable, Equa
         ]
         return names[number] ?? "signal \(number)"
     }
+}
+
+extension PluginProcessError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }
