@@ -45,6 +45,10 @@ public final class StageContext: @unchecked Sendable {
     public var isHostContext: Bool { stageIndex < 0 }
     /// Where scored candidates are reported as run events (set by the runner).
     var monitor: RunMonitor?
+    /// Raised when the run is cancelled immediately (set by the runner): evaluations stop
+    /// between batches, and whatever a call in flight throws reaches the plugin as
+    /// ``PluginError/cancelled(_:)``.
+    var abortFlag: CancellationFlag?
 
     /// Creates a stage context.
     ///
@@ -127,8 +131,10 @@ public final class StageContext: @unchecked Sendable {
                     results.enumerated().map { (prompt: request.prompts[$0.offset], split: request.split.rawValue, score: $0.element, examples: indices.count) }
                 }, countsEvaluations: request.prompts.count
             ) {
-                try evaluator.evaluate(prompts, on: examples, options: EvaluationOptions(details: request.details, samples: samples, renderContext: self))
+                try evaluator.evaluate(prompts, on: examples, options: EvaluationOptions(details: request.details, samples: samples, renderContext: self, cancellation: abortFlag))
             }
+        } catch where abortFlag?.isRaised == true {
+            throw PluginError.cancelled("the run was cancelled")
         } catch let error as BackendError {
             throw PluginError.backend(error.message)
         } catch let error as BudgetExhaustedError {
@@ -230,6 +236,8 @@ public final class StageContext: @unchecked Sendable {
             default:
                 throw PluginError.unsupported("unknown backend op \"\(op)\"; expected \"embed\", \"score\" or \"generate\"")
             }
+        } catch where abortFlag?.isRaised == true {
+            throw PluginError.cancelled("the run was cancelled")
         } catch let error as BackendError {
             throw PluginError.backend(error.message)
         } catch let error as BudgetExhaustedError {

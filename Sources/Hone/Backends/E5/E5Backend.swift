@@ -1,6 +1,6 @@
-import HoneSDK
 import Foundation
 import HoneSDK
+import Synchronization
 
 /// The embedded default backend: multilingual-e5-small on the CPU, no server, no key.
 ///
@@ -42,6 +42,9 @@ public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
     private var engine: E5Engine?
     private let lock = NSLock()
     private var counters = BackendUsage()
+    /// How many times ``cancel()`` was called: an embedding that started before the latest
+    /// cancel stops at its next engine batch.
+    private let cancellations = Atomic<Int>(0)
 
     /// Creates the backend. The engine loads lazily, on the first text the cache lacks, so a
     /// run served entirely from the cache never loads the model.
@@ -81,7 +84,14 @@ public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
         }
     }
 
+    /// Aborts the embeddings in flight: each stops before its next engine batch and throws
+    /// ``RunCancelledError`` (the vectors already computed stay cached). Later calls run normally.
+    public func cancel() {
+        cancellations.add(1, ordering: .sequentiallyConsistent)
+    }
+
     public func embed(_ texts: [String], role: EmbeddingRole) throws -> [[Float]] {
+        let cancelledBefore = cancellations.load(ordering: .sequentiallyConsistent)
         let model = cacheModelID
         let keys = texts.map { EmbeddingCache.Key(model: model, role: role.rawValue, text: $0) }
         var vectors = try cache.lookup(keys)
@@ -103,6 +113,16 @@ public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
             var truncated = 0
             let prefixBytes = (role == .query ? "query: " : "passage: ").utf8.count
             for start in stride(from: 0, to: missing.count, by: batchSize) {
+                if cancellations.load(ordering: .sequentiallyConsistent) != cancelledBefore {
+                    lock.withLock {
+                        counters.modelCalls += calls
+                        counters.itemsComputed += start
+                        counters.latencySeconds += engineSeconds
+                        counters.truncatedInputs += truncated
+                        counters.cacheHits += hits
+                    }
+                    throw RunCancelledError("the e5 backend was cancelled after embedding \(start) of \(missing.count) texts")
+                }
                 let chunk = Array(missing[start..<min(start + batchSize, missing.count)])
                 let started = DispatchTime.now().uptimeNanoseconds
                 let inputs = chunk.map { _, text -> String in
@@ -110,7 +130,7 @@ public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
                     truncated += 1
                     return cut
                 }
-                let computed = try engine.embed(inputs, isQuery: role == .query)
+                let computed = try engineBatch(engine, inputs, isQuery: role == .query, cancelledBefore: cancelledBefore, done: start, of: missing.count)
                 for (i, v) in computed.enumerated() {
                     do { try AnswerValidation.vector(v, dimension: E5Backend.dimension, "the e5 vector of text \(start + i + 1)") } catch {
                         throw BackendError("the e5 engine \(engine.enginePath) gave an unusable answer: \(error); reinstall it with `\(E5Engine.installCommand)`")
@@ -139,6 +159,31 @@ public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
 
     public func generate(_ requests: [GenerateRequest]) throws -> [String] {
         throw BackendError.unsupported(.generate, backend: name)
+    }
+
+    /// Where an engine batch run by ``engineBatch(_:_:isQuery:cancelledBefore:done:of:)`` leaves its vectors.
+    private final class BatchOutcome: Sendable {
+        let result = Mutex<Result<[[Float]], any Error>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+    }
+
+    /// One engine call, run on a thread of its own while the caller waits, checking every 20 ms
+    /// whether the backend was cancelled since `cancelledBefore`: a cancel stops the wait at
+    /// once (``RunCancelledError``) even though the engine call cannot be interrupted; it
+    /// finishes in the background and its vectors are dropped.
+    private func engineBatch(_ engine: E5Engine, _ inputs: [String], isQuery: Bool, cancelledBefore: Int, done: Int, of total: Int) throws -> [[Float]] {
+        let outcome = BatchOutcome()
+        DispatchQueue.global().async {
+            let result = Result { try engine.embed(inputs, isQuery: isQuery) }
+            outcome.result.withLock { $0 = result }
+            outcome.finished.signal()
+        }
+        while outcome.finished.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            if cancellations.load(ordering: .sequentiallyConsistent) != cancelledBefore {
+                throw RunCancelledError("the e5 backend was cancelled after embedding \(done) of \(total) texts")
+            }
+        }
+        return try outcome.result.withLock { $0! }.get()
     }
 
     /// Dot product (cosine for the engine's L2-normalized vectors).
