@@ -12,7 +12,7 @@ final class GreedyPrefixOptimizer: Optimizer, Sendable {
     /// The id a stage names in `plugin`.
     static let id = "com.example.greedy-prefix"
 
-    let id = GreedyPrefixOptimizer.id
+    var id: String { Self.id }
     /// It only asks the host to evaluate, which needs no capability of its own.
     let requiredCapabilities: [BackendCapability] = []
     /// The words it tries in front of the prompt.

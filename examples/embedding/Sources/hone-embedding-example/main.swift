@@ -31,12 +31,12 @@ var config = try PipelineConfig(json: [
     "backend": ["type": "e5"],
     "stages": [[
         "plugin": .string(GreedyPrefixOptimizer.id),
-        "config": ["words": ["Review:", "It was", "Overall,", "In short,", "Movie review:"], "rounds": 2],
+        "config": ["words": ["Review:", "It was", "In short,", "Movie review:"], "rounds": 2],
         "budget": ["calls": 400],
     ]],
 ], baseDirectory: examples, components: components)
-// ... and edited like any value: a seeded sample of 100 held-out test rows keeps it quick.
-config.task.dataset.testSample = 100
+// ... and edited like any value: a seeded sample of 60 held-out test rows keeps it quick.
+config.task.dataset.testSample = 60
 
 // 3. The run: async, on a thread of its own; its events as a stream. Cancelling the task
 // would stop it at once (the ledger in the run directory would let a resume continue it).
