@@ -1,8 +1,10 @@
 // Embeds Hone: builds a pipeline in code, registers a Swift optimizer, follows the run's
-// events, and prints the best prompt with its held-out score. The walk-through is
-// docs/embedding.md; scripts/test.sh builds and runs this program.
+// events, and prints the best prompt with its held-out score. With --resume it continues the
+// run recorded in RUN_DIRECTORY instead (after a kill, a cancel or a failure). The walk-through
+// is docs/embedding.md; scripts/test.sh builds this program, kills it in the middle of its run
+// and resumes it.
 //
-//     swift run --package-path examples/embedding hone-embedding-example [RUN_DIRECTORY]
+//     swift run --package-path examples/embedding hone-embedding-example [--resume] [RUN_DIRECTORY]
 
 import Foundation
 import Hone
@@ -12,7 +14,10 @@ import HoneSDK
 let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().path
 let data = examples + "/data/sst2"
-let runDirectory = CommandLine.arguments.dropFirst().first ?? NSTemporaryDirectory() + "hone-embedding-example"
+var arguments = Array(CommandLine.arguments.dropFirst())
+let resuming = arguments.first == "--resume"
+if resuming { arguments.removeFirst() }
+let runDirectory = arguments.first ?? NSTemporaryDirectory() + "hone-embedding-example"
 
 // 1. What the program brings: its optimizer, registered under the id the stage names.
 var components = HoneComponents()
@@ -39,14 +44,17 @@ var config = try PipelineConfig(json: [
 config.task.dataset.testSample = 60
 
 // 3. The run: async, on a thread of its own; its events as a stream. Cancelling the task
-// would stop it at once (the ledger in the run directory would let a resume continue it).
-let runner = PipelineRunner(config: config, components: components, outputDirectory: runDirectory)
+// would stop it at once; the ledger in the run directory lets a resume continue it, from the
+// config recorded there (written back as JSON), with the same components.
+let runner = resuming
+    ? try PipelineRunner(resuming: runDirectory, components: components)
+    : PipelineRunner(config: config, components: components, outputDirectory: runDirectory)
 let events = runner.events
-async let finished = runner.run()
+async let finished: RunReport? = resuming ? runner.resume() : runner.run()
 for await event in events {
     switch event {
-    case let .stageStarted(stage, plugin, budget, _, _):
-        print("stage \(stage + 1) (\(plugin)) started, budget \(budget.map(String.init) ?? "unlimited") calls")
+    case let .stageStarted(stage, plugin, budget, used, _):
+        print("stage \(stage + 1) (\(plugin)) started, budget \(budget.map(String.init) ?? "unlimited") calls, \(used) used before")
     case let .candidateScored(_, split, prompt, score, _, used):
         print(String(format: "  %@ %.3f  \"%@\"  (%d calls)", split, score, prompt, used))
     case let .scored(which, prompt, scores):
@@ -57,7 +65,10 @@ for await event in events {
         break
     }
 }
-let report = try await finished
+guard let report = try await finished else {
+    print("the run in \(runDirectory) had already finished")
+    exit(0)
+}
 print("""
     best prompt:   "\(report.bestPrompt.text)"
     held-out test: \(String(format: "%.3f", report.best.test)) (baseline "\(report.baselinePrompt.text)": \(String(format: "%.3f", report.baseline.test))) on \(report.splitSizes.test) examples
