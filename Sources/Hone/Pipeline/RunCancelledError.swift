@@ -1,3 +1,5 @@
+import Foundation
+
 /// The run was cancelled (``PipelineRunner/cancel(_:)``, or the task running
 /// ``PipelineRunner/run(cancellation:)`` was cancelled) before it had a report to return.
 ///
@@ -14,4 +16,9 @@ public struct RunCancelledError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { message }
+}
+
+extension RunCancelledError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }
