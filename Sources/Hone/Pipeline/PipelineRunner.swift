@@ -9,6 +9,11 @@ import Logging
 /// wrapper around it. A program may bring its own backends, evaluators, metrics and optimizers
 /// (``HoneComponents``), run it from a task (``run()-swift.method`` `async`, which honours task
 /// cancellation) and follow it as a stream of ``RunEvent``s (``events``).
+///
+/// `@unchecked Sendable`: its settings (``onProgress``, ``onEvent``, ``configJSON``, ...) are
+/// plain properties a program sets before `run(_:)` and that the run only reads; what the
+/// run changes (the active and host contexts, cancellation) is guarded by `lock`, so
+/// ``cancel(_:)`` may come from any thread.
 public final class PipelineRunner: @unchecked Sendable {
     /// The pipeline.
     public let config: PipelineConfig
@@ -145,7 +150,7 @@ public final class PipelineRunner: @unchecked Sendable {
     }
 
     /// Everything a run needs, resolved and checked before any backend call.
-    public struct Prepared {
+    public struct Prepared: Sendable {
         /// The data.
         public var splits: TaskSplits
         /// The backend.
@@ -300,7 +305,7 @@ public final class PipelineRunner: @unchecked Sendable {
         let recorded = try ledger.recordedRun()
         let plugins = prepared.optimizers.map(\.id)
         guard plugins == recorded.stages.map(\.plugin) else {
-            throw PipelineError("the run in \(outputDirectory) recorded stages \(recorded.stages.map(\.plugin).joined(separator: " -> ")), but the pipeline now has \(plugins.joined(separator: " -> ")); start a new run with `hone run` instead")
+            throw PipelineError("the run in \(outputDirectory) recorded stages \(recorded.stages.map(\.plugin).joined(separator: " -> ")), but the pipeline now has \(plugins.joined(separator: " -> ")); start a new run instead", remedy: .startNewRun)
         }
         try ledger.beginSession(backend: prepared.backend.name)
         warnOfAccountingGaps(ledger)
