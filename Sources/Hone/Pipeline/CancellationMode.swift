@@ -2,7 +2,7 @@
 public enum CancellationMode: Sendable, Equatable {
     /// `hone run`'s first Ctrl-C: the running stage returns its best prompt so far (the ledger
     /// records it), later stages are skipped, and that prompt is checked and scored on train,
-    /// dev and test, so ``PipelineRunner/run()`` returns a report with status `cancelled`. The
+    /// dev and test, so `PipelineRunner.run()` returns a report with status `cancelled`. The
     /// host's scoring that runs when the cancel arrives (the baseline, or the final scoring
     /// after an earlier cancel) stops at its next batch and the run throws ``RunCancelledError``.
     case keepBestSoFar

@@ -1,7 +1,7 @@
 import Foundation
 
 extension PipelineRunner {
-    /// Runs the pipeline as ``run()-swift.method`` does, on a thread of its own (never Swift's
+    /// Runs the pipeline as the synchronous `run()` does, on a thread of its own (never Swift's
     /// cooperative pool: stages block on the backend). Cancelling the calling task cancels the
     /// run ``CancellationMode/immediately``: the stage, the host's scoring and the backend's
     /// calls in flight stop at their next batch, the ledger records the run `cancelled`, and
@@ -10,21 +10,21 @@ extension PipelineRunner {
         try await run(cancellation: .immediately)
     }
 
-    /// ``run()-swift.method`` (`async`), with what cancelling the calling task does: with
+    /// `run() async`, with what cancelling the calling task does: with
     /// ``CancellationMode/keepBestSoFar`` the running stage returns its best prompt so far and
     /// that prompt is scored and reported with status `cancelled`.
     public func run(cancellation mode: CancellationMode) async throws -> RunReport {
         try await onOwnThread(cancellation: mode) { try $0.run() }
     }
 
-    /// Continues the run recorded in the output directory as ``resume()-swift.method`` does, on a
+    /// Continues the run recorded in the output directory as the synchronous `resume()` does, on a
     /// thread of its own; nil when that run already finished. Task cancellation as for
-    /// ``run()-swift.method`` (`async`).
+    /// `run() async`.
     public func resume() async throws -> RunReport? {
         try await resume(cancellation: .immediately)
     }
 
-    /// ``resume()-swift.method`` (`async`), with what cancelling the calling task does.
+    /// `resume() async`, with what cancelling the calling task does.
     public func resume(cancellation mode: CancellationMode) async throws -> RunReport? {
         try await onOwnThread(cancellation: mode) { try $0.resume() }
     }

@@ -7,7 +7,7 @@ import Logging
 ///
 /// This is the API for programs that embed Hone (docs/embedding.md); `hone run` is a thin
 /// wrapper around it. A program may bring its own backends, evaluators, metrics and optimizers
-/// (``HoneComponents``), run it from a task (``run()-swift.method`` `async`, which honours task
+/// (``HoneComponents``), run it from a task (`run() async`, which honours task
 /// cancellation) and follow it as a stream of ``RunEvent``s (``events``).
 ///
 /// `@unchecked Sendable`: its settings (``onProgress``, ``onEvent``, ``configJSON``, ...) are
@@ -273,7 +273,7 @@ public final class PipelineRunner: @unchecked Sendable {
         return try execute(prepared, ledger: ledger, recorded: nil, started: started)
     }
 
-    /// The run recorded in the output directory's ledger (status `done`: ``resume()`` has
+    /// The run recorded in the output directory's ledger (status `done`: `resume()` has
     /// nothing to do). Throws a ``LedgerError`` naming what is missing when there is no ledger.
     public func recordedRun() throws -> RecordedRun {
         guard let outputDirectory else { throw LedgerError("no run directory: give the runner an output directory to resume") }
@@ -295,7 +295,7 @@ public final class PipelineRunner: @unchecked Sendable {
     /// last checkpoint with the calls it used counted against its budget, then the best prompt
     /// is scored and `result.json` written as ``run(_:started:)`` does. The baseline's scores
     /// are taken from the ledger when it has them. A run recorded `done` is scored and written
-    /// again; ``resume()`` checks ``recordedRun()`` first and leaves it alone.
+    /// again; `resume()` checks ``recordedRun()`` first and leaves it alone.
     public func resume(_ prepared: Prepared, started: Date = Date()) throws -> RunReport {
         defer { broadcast.finish() }
         guard let outputDirectory else { throw LedgerError("no run directory: give the runner an output directory to resume") }

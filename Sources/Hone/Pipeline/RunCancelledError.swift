@@ -4,7 +4,7 @@ import Foundation
 /// ``PipelineRunner/run(cancellation:)`` was cancelled) before it had a report to return.
 ///
 /// The ledger records the run as `cancelled`; `hone resume` (``PipelineRunner/init(resuming:pluginPaths:components:logger:)``
-/// and ``PipelineRunner/resume()``) continues it. Evaluators and backends throw it when they
+/// and `PipelineRunner.resume()`) continues it. Evaluators and backends throw it when they
 /// stop between batches because the run was cancelled.
 public struct RunCancelledError: Error, CustomStringConvertible, Sendable {
     /// What was stopped, e.g. "the run was cancelled while the host scored the baseline prompt".
