@@ -206,7 +206,9 @@ public final class PipelineRunner: @unchecked Sendable {
                     registry = found
                 }
                 let plugin = try registry!.plugin(id: stage.plugin)
-                optimizer = try PluginOptimizer(plugin: plugin, config: stage.config, path: "\(stage.path).config")
+                optimizer = try PluginOptimizer(
+                    plugin: plugin, config: stage.config, path: "\(stage.path).config",
+                    isolation: try PluginIsolation.forStage(stage, plugin: plugin, searchPath: searchPath, logger: logger))
             }
             let missing = optimizer.requiredCapabilities.filter { !backend.capabilities.contains($0) }
             if !missing.isEmpty {
