@@ -16,7 +16,7 @@ for _ in $(seq 3000); do
 done
 if kill -9 "$pid" 2>/dev/null; then
     wait "$pid" 2>/dev/null || true
-    echo "embedding example: killed in its stage; resuming from $run"
+    echo "embedding example: killed (SIGKILL) after its stage scored a candidate; resuming from $run"
 else
     wait "$pid"
     echo "embedding example: finished before it could be killed" >&2
