@@ -87,20 +87,9 @@ public struct HintPolicy: Equatable, Sendable {
         }
     }
 
-    /// The greedy hint: at each step it stops when stopping is more likely than continuing
-    /// (`π(stop) ≥ 1/2`), and otherwise takes the most likely candidate.
-    ///
-    /// Deciding stop against the *sum* of the candidates' probabilities, not against the single
-    /// best one, keeps the greedy hint as long as the policy's samples: with forty candidates
-    /// sharing the continuing mass, an argmax over candidates and stop together stops as soon as
-    /// `π(stop)` exceeds the best candidate's share (often 0.2-0.3), writing hints shorter than
-    /// any the policy was trained to write.
+    /// The most likely hint.
     public func greedy(_ features: CandidateFeatures) -> Episode {
-        run(features) { d in
-            let stop = d.allowed.count
-            if d.probabilities[stop] >= 0.5 { return stop }
-            return d.allowed.indices.max { d.probabilities[$0] < d.probabilities[$1] }!
-        }
+        run(features) { d in d.probabilities.indices.max { d.probabilities[$0] < d.probabilities[$1] }! }
     }
 
     /// A hint sampled from the policy.
