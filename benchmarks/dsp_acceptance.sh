@@ -9,11 +9,17 @@
 #
 #   benchmarks/dsp_acceptance.sh            # defaults below; sizes and steps via the environment
 #   N_TRAIN=40 N_SELECT=10 N_REPORT=60 STEPS=12 BATCH=8 HINTS=4 benchmarks/dsp_acceptance.sh
+#
+# Tuning without the report part: TUNE_POOL=P keeps only the first P shuffled articles (for the
+# final run's N_TRAIN + N_SELECT, exactly its training and selection parts) and cuts all three
+# parts from them. METHODS limits the trained rows (default "supervised rl best_of_n"; rows not
+# run are left out of the table); EXTRA is a JSON object merged into every trained stage's config.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N_TRAIN=${N_TRAIN:-40}; N_SELECT=${N_SELECT:-10}; N_REPORT=${N_REPORT:-60}; SEED=${SEED:-11}
 STEPS=${STEPS:-12}; BATCH=${BATCH:-8}; HINTS=${HINTS:-4}; K=${K:-6}
-OUT=${OUT:-/tmp/dsp-acceptance}
+OUT=${OUT:-/tmp/dsp-acceptance}; TUNE_POOL=${TUNE_POOL:-0}; EXTRA=${EXTRA:-'{}'}
+METHODS=${METHODS:-supervised rl best_of_n}
 DATA=../shared/data/summarization
 swift build -c release --product hone >&2
 swift build -c release --product HonePluginDirectionalStimulus >&2
@@ -21,13 +27,17 @@ swift build -c release --product dsp-bench >&2
 BIN=.build/release
 mkdir -p "$OUT"
 
-python3 - "$DATA" "$OUT" "$N_TRAIN" "$N_SELECT" "$N_REPORT" "$SEED" "$STEPS" "$BATCH" "$HINTS" "$K" <<'PY'
+rm -f "$OUT"/*.outputs.jsonl
+python3 - "$DATA" "$OUT" "$N_TRAIN" "$N_SELECT" "$N_REPORT" "$SEED" "$STEPS" "$BATCH" "$HINTS" "$K" "$TUNE_POOL" "$EXTRA" <<'PY'
 import json, random, sys
-data, out, n_train, n_select, n_report, seed, steps, batch, hints, k = sys.argv[1:]
-n_train, n_select, n_report, steps, batch, hints, k = map(int, (n_train, n_select, n_report, steps, batch, hints, k))
+data, out, n_train, n_select, n_report, seed, steps, batch, hints, k, pool, extra = sys.argv[1:]
+n_train, n_select, n_report, steps, batch, hints, k, pool = map(int, (n_train, n_select, n_report, steps, batch, hints, k, pool))
 records = json.load(open(f"{data}/cnndm_val500.json"))
 keys = sorted(records, key=int)
 random.Random(int(seed)).shuffle(keys)
+if pool:
+    keys = keys[:pool]
+    assert n_train + n_select + n_report <= pool, "TUNE_POOL must hold the three parts"
 parts = {"train": keys[:n_train], "select": keys[n_train:n_train + n_select],
          "report": keys[n_train + n_select:n_train + n_select + n_report]}
 for name, part in parts.items():
@@ -47,7 +57,7 @@ def pipeline(name, stage):
                      "metric": "rougeL", "generation": {"max_tokens": 120}},
             "backend": {"type": "extractive-e5", "sentences": 3},
             "stages": [stage]}
-common = {"prompt_template": template, "batch_size": batch, "hints_per_input": hints, "eval_every": max(1, steps // 3)}
+common = dict({"prompt_template": template, "batch_size": batch, "hints_per_input": hints, "eval_every": max(1, steps // 3)}, **json.loads(extra))
 stages = {"supervised": dict(common, training="none"),
           "rl": dict(common, training="rl", rl_steps=steps),
           "best_of_n": dict(common, training="best_of_n", rl_steps=steps)}
@@ -63,7 +73,7 @@ json.dump({"text": plain_instruction}, open(f"{out}/no_hint.artifact.json", "w")
 json.dump({"text": hint_instruction}, open(f"{out}/oracle.artifact.json", "w"))
 PY
 
-for method in supervised rl best_of_n; do
+for method in $METHODS; do
     echo "== training: $method" >&2
     rm -rf "$OUT/run-$method"
     $BIN/hone run "$OUT/$method.pipeline.json" --plugin-path $BIN --out "$OUT/run-$method" -q
@@ -72,7 +82,7 @@ done
 
 $BIN/dsp-bench lead3 "$OUT/report.json" "$OUT/lead3.outputs.jsonl"
 $BIN/dsp-bench oracle "$OUT/report.json" "$OUT/oracle_inputs.jsonl"
-for method in no_hint textrank random supervised rl best_of_n oracle; do
+for method in no_hint textrank random $METHODS oracle; do
     echo "== applying: $method" >&2
     inputs="$OUT/report_inputs.jsonl"; [ "$method" = oracle ] && inputs="$OUT/oracle_inputs.jsonl"
     $BIN/hone apply --artifact "$OUT/$method.artifact.json" --input "$inputs" --pipeline "$OUT/supervised.pipeline.json" \

@@ -1,6 +1,7 @@
 """Scores the outputs of benchmarks/dsp_acceptance.sh: ROUGE-1/2/L F (stemmed, rouge_score) and
 their mean on the report part, one row per method, plus each trained run's generator calls."""
 import json
+import os
 import sys
 
 from rouge_score import rouge_scorer
@@ -16,6 +17,8 @@ print("| method | ROUGE-1 | ROUGE-2 | ROUGE-L | mean |")
 print("| --- | ---: | ---: | ---: | ---: |")
 means = {}
 for label, name in rows:
+    if not os.path.exists(f"{out}/{name}.outputs.jsonl"):
+        continue
     lines = [json.loads(line) for line in open(f"{out}/{name}.outputs.jsonl") if line.strip()]
     totals = [0.0, 0.0, 0.0]
     for line in lines:
@@ -24,9 +27,17 @@ for label, name in rows:
             totals[i] += s[key].fmeasure
     r = [t / len(lines) for t in totals]
     means[name] = sum(r) / 3
+    hints = [line.get("input" if name == "oracle" else "prompt", "").rsplit("Keywords: ", 1) for line in lines]
+    keywords = sum(len([k for k in h[1].split("; ") if k.strip()]) if len(h) == 2 else 0 for h in hints) / len(lines)
+    label = f"{label} ({keywords:.1f} keywords)" if name not in ("lead3", "no_hint") else label
     print(f"| {label} | {r[0]:.4f} | {r[1]:.4f} | {r[2]:.4f} | {means[name]:.4f} |")
-print(f"\nsupervised + RL vs no hint: {100 * (means['rl'] / means['no_hint'] - 1):+.1f}% relative ROUGE mean")
 for name in ["supervised", "rl", "best_of_n"]:
+    if name in means:
+        print(f"\n{name} vs no hint: {100 * (means[name] / means['no_hint'] - 1):+.1f}% relative ROUGE mean, "
+              f"vs TextRank: {100 * (means[name] / means['textrank'] - 1):+.1f}%")
+for name in ["supervised", "rl", "best_of_n"]:
+    if name not in means:
+        continue
     result = json.load(open(f"{out}/run-{name}/result.json"))
     stage = result["stages"][0]
     summary = stage.get("summary", {})

@@ -38,18 +38,25 @@ struct RunCommand: ParsableCommand {
 }
 
 /// Makes the first Ctrl-C cancel the running stage (which returns its best prompt so far, and
-/// the ledger records the run as cancelled, for `hone resume`) and a second one exit at once.
+/// the ledger records the run as cancelled, for `hone resume`), a second one stop everything
+/// now (host scoring and backend calls in flight, HTTP requests included) and a third one exit
+/// at once.
 func installInterruptHandler(for runner: PipelineRunner) -> DispatchSourceSignal {
     signal(SIGINT, SIG_IGN)
     let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
     let interrupts = ManagedAtomicCounter()
     interrupt.setEventHandler {
-        if interrupts.increment() > 1 {
-            FileHandle.standardError.write(Data("\ninterrupted again: exiting without a result (`hone resume` continues from the ledger)\n".utf8))
+        switch interrupts.increment() {
+        case 1:
+            FileHandle.standardError.write(Data("\ninterrupted: stopping the stage and keeping its best prompt so far (Ctrl-C again to stop at once)\n".utf8))
+            runner.cancel()
+        case 2:
+            FileHandle.standardError.write(Data("\ninterrupted again: stopping now, without a result; `hone resume` continues from the ledger (Ctrl-C again to exit)\n".utf8))
+            runner.cancel(.immediately)
+        default:
+            FileHandle.standardError.write(Data("\ninterrupted a third time: exiting (`hone resume` continues from the ledger)\n".utf8))
             Foundation.exit(130)
         }
-        FileHandle.standardError.write(Data("\ninterrupted: stopping the stage and keeping its best prompt so far (Ctrl-C again to exit at once)\n".utf8))
-        runner.cancel()
     }
     interrupt.resume()
     return interrupt

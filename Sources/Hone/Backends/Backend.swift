@@ -92,7 +92,8 @@ public struct BackendUsage: Sendable, Equatable {
 ///
 /// All calls are blocking: the host calls backends from the dedicated thread a stage runs on,
 /// never from Swift's cooperative pool. Methods for capabilities the backend lacks throw
-/// ``BackendError/unsupported(_:backend:)``.
+/// ``BackendError/unsupported(_:backend:)``; the defaults of ``embed(_:role:)``,
+/// ``score(_:)`` and ``generate(_:)`` do, so a backend implements only what it offers.
 public protocol Backend: AnyObject, Sendable {
     /// A short name for messages and the ledger, e.g. "e5" or "openai(http://127.0.0.1:8000)".
     var name: String { get }
@@ -125,9 +126,32 @@ public protocol Backend: AnyObject, Sendable {
     /// The temperature of this backend's embedding classifier (cosine / temperature), when
     /// classification goes through embeddings; nil otherwise.
     var classifierTemperature: Double? { get }
+    /// Aborts the calls in flight, from another thread: they throw soon (``RunCancelledError``,
+    /// or a ``BackendError`` or per-item failure saying they were cancelled); later calls run
+    /// normally. The runner calls it when a run is cancelled. The default does nothing, and
+    /// calls in flight then run to their end.
+    func cancel()
 }
 
 extension Backend {
+    /// Throws ``BackendError/unsupported(_:backend:)``: the backend does not embed.
+    public func embed(_ texts: [String], role: EmbeddingRole) throws -> [[Float]] {
+        throw BackendError.unsupported(.embed, backend: name)
+    }
+
+    /// Throws ``BackendError/unsupported(_:backend:)``: the backend does not score.
+    public func score(_ items: [ScoreItem]) throws -> [[Double]] {
+        throw BackendError.unsupported(.score, backend: name)
+    }
+
+    /// Throws ``BackendError/unsupported(_:backend:)``: the backend does not generate.
+    public func generate(_ requests: [GenerateRequest]) throws -> [String] {
+        throw BackendError.unsupported(.generate, backend: name)
+    }
+
+    /// Nothing to abort: calls in flight run to their end.
+    public func cancel() {}
+
     /// Scores the batch as a whole: local backends either score every item or fail outright.
     public func scoreEach(_ items: [ScoreItem]) throws -> [Result<[Double], BackendError>] {
         try score(items).map { .success($0) }

@@ -14,7 +14,7 @@ import HoneSDK
 ///   dropped); without it, the pool is the train split's inputs.
 /// - `test_sample`: a seeded sample of this many test examples.
 /// - `bad_rows`: `error` (default) or `skip`; skipped rows are listed in ``TaskSplits/skipped``.
-public struct DatasetConfig: Sendable {
+public struct DatasetConfig: Sendable, Equatable {
     /// The file format.
     public var format: DatasetFormat
     /// The file the train split comes from (the `file` that `split` divides, if there is one).

@@ -5,7 +5,7 @@ import HoneSDK
 ///
 /// Parsing validates everything that can be checked without loading data or plugins; each
 /// error names its JSON path. Relative paths in the file are resolved against the file's folder.
-public struct PipelineConfig: Sendable {
+public struct PipelineConfig: Sendable, Equatable {
     /// A name for the run (used in messages and the run directory).
     public var name: String
     /// The seed every random choice of the run derives from.
@@ -25,8 +25,9 @@ public struct PipelineConfig: Sendable {
     /// The folder relative paths are resolved against.
     public var baseDirectory: String
 
-    /// Reads and validates the config file at `path`.
-    public static func load(file path: String) throws -> PipelineConfig {
+    /// Reads and validates the config file at `path`; it may name the backends and metrics
+    /// registered in `components`.
+    public static func load(file path: String, components: HoneComponents = HoneComponents()) throws -> PipelineConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, path: "$", message: "cannot read the file; check the path")
         }
@@ -35,13 +36,14 @@ public struct PipelineConfig: Sendable {
             throw ConfigError(file: path, path: "$", message: error.description)
         }
         let base = (URL(fileURLWithPath: path).deletingLastPathComponent().path)
-        do { return try PipelineConfig(json: json, baseDirectory: base) } catch let error as ConfigError {
+        do { return try PipelineConfig(json: json, baseDirectory: base, components: components) } catch let error as ConfigError {
             throw error.inFile(path)
         }
     }
 
-    /// Validates a parsed config; relative paths are resolved against `baseDirectory`.
-    public init(json: JSONValue, baseDirectory: String) throws {
+    /// Validates a parsed config; relative paths are resolved against `baseDirectory`. The
+    /// config may name the backend types and metrics registered in `components`.
+    public init(json: JSONValue, baseDirectory: String, components: HoneComponents = HoneComponents()) throws {
         let root = try ConfigObject(json, path: "$")
         self.baseDirectory = baseDirectory
         name = try root.optionalString("name") ?? "pipeline"
@@ -49,8 +51,8 @@ public struct PipelineConfig: Sendable {
         seed = UInt64(try root.optionalInt("seed", in: 0...Int(Int32.max)) ?? 0)
         outputDirectory = try root.optionalString("output_dir").map { PipelineConfig.resolve($0, against: baseDirectory) }
         pluginPaths = (try root.optionalStringArray("plugin_paths") ?? []).map { PipelineConfig.resolve($0, against: baseDirectory) }
-        task = try TaskConfig(try root.object("task"), baseDirectory: baseDirectory)
-        backend = try BackendConfig(try root.optionalObject("backend"))
+        task = try TaskConfig(try root.object("task"), baseDirectory: baseDirectory, customMetrics: components.metricNames)
+        backend = try BackendConfig(try root.optionalObject("backend"), registered: components.backendTypes)
         cache = try CacheConfig(try root.optionalObject("cache"), baseDirectory: baseDirectory)
         stages = try root.array("stages", nonEmpty: true) { value, path in try StageConfig(try ConfigObject(value, path: path)) }
         try root.finish()
@@ -65,7 +67,7 @@ public struct PipelineConfig: Sendable {
 }
 
 /// The task: data, template, labels (classification) or references (generation), and metric.
-public struct TaskConfig: Sendable {
+public struct TaskConfig: Sendable, Equatable {
     /// Classification (labels, scored with `score`) or generation (references, `generate`).
     public var type: TaskType
     /// Where the examples come from.
@@ -94,7 +96,7 @@ public struct TaskConfig: Sendable {
     public static let generationMetrics = MetricSpec.names.filter { !metrics.contains($0) }
 
     /// Reads the labels and the metric of a classification task.
-    private static func classification(_ o: ConfigObject, baseDirectory: String) throws -> (labels: [TaskLabel], metric: MetricSpec, nullLabel: String?) {
+    private static func classification(_ o: ConfigObject, baseDirectory: String, customMetrics: Set<String>) throws -> (labels: [TaskLabel], metric: MetricSpec, nullLabel: String?) {
         let labels = try o.array("labels", nonEmpty: true) { value, path in
             let l = try ConfigObject(value, path: path)
             let name = try l.string("name")
@@ -110,7 +112,7 @@ public struct TaskConfig: Sendable {
         for (i, l) in labels.enumerated() where !seen.insert(l.name).inserted {
             throw ConfigError(path: "\(o.path(of: "labels"))[\(i)].name", message: "duplicate label name \"\(l.name)\"")
         }
-        let spec = try o.value("metric").map { try MetricSpec(json: $0, path: o.path(of: "metric"), baseDirectory: baseDirectory) } ?? .accuracy
+        let spec = try o.value("metric").map { try MetricSpec(json: $0, path: o.path(of: "metric"), baseDirectory: baseDirectory, custom: customMetrics) } ?? .accuracy
         guard spec.isClassification else {
             throw ConfigError(path: o.path(of: "metric"), message: "\"\(spec.name)\" scores generated text, but this pipeline classifies (it has labels); use one of \(TaskConfig.metrics.map { "\"\($0)\"" }.joined(separator: ", ")), or set task.type to \"generation\" (see docs/metrics.md)")
         }
@@ -119,7 +121,7 @@ public struct TaskConfig: Sendable {
         return (labels, spec, nil)
     }
 
-    init(_ o: ConfigObject, baseDirectory: String) throws {
+    init(_ o: ConfigObject, baseDirectory: String, customMetrics: Set<String> = []) throws {
         type = TaskType(rawValue: try o.optionalChoice("type", TaskType.allCases.map(\.rawValue)) ?? "classification")!
         dataset = try DatasetConfig(try o.object("dataset"), baseDirectory: baseDirectory)
         template = try o.optionalString("template") ?? "{prompt} {input}"
@@ -137,14 +139,14 @@ public struct TaskConfig: Sendable {
             if !o.has("labels") {
                 throw ConfigError(path: o.path(of: "labels"), message: "a classification task needs labels: [{\"name\": ..., \"verbalizer\": ...}, ...]; for a task whose outputs are judged against reference texts, set task.type to \"generation\"")
             }
-            (labels, metricSpec, nullLabel) = try TaskConfig.classification(o, baseDirectory: baseDirectory)
+            (labels, metricSpec, nullLabel) = try TaskConfig.classification(o, baseDirectory: baseDirectory, customMetrics: customMetrics)
         case .generation:
             if o.has("labels") {
                 throw ConfigError(path: o.path(of: "labels"), message: "a generation task has no labels: each example's reference (dataset label_column) is what outputs are judged against; remove labels, or set task.type to \"classification\"")
             }
             labels = []
             nullLabel = nil
-            metricSpec = try o.value("metric").map { try MetricSpec(json: $0, path: o.path(of: "metric"), baseDirectory: baseDirectory) } ?? .generation(.rougeL)
+            metricSpec = try o.value("metric").map { try MetricSpec(json: $0, path: o.path(of: "metric"), baseDirectory: baseDirectory, custom: customMetrics) } ?? .generation(.rougeL)
             if metricSpec.isClassification {
                 throw ConfigError(path: o.path(of: "metric"), message: "\"\(metricSpec.name)\" compares labels, but this task generates text (task.type \"generation\"); use one of \(TaskConfig.generationMetrics.map { "\"\($0)\"" }.joined(separator: ", ")) (see docs/metrics.md)")
             }
@@ -169,17 +171,22 @@ public struct BackendConfig: Sendable {
     /// Texts per engine call (e5).
     public var batchSize: Int
 
-    /// Backend types this host knows.
+    /// Backend types this host knows (a program registers more: ``HoneComponents/register(backend:_:)``).
     public static let types = ["e5", "openai", "extractive-e5"]
 
-    init(_ o: ConfigObject?) throws {
+    /// Reads the `backend` object; its `type` is a built-in one or one of `registered`, whose
+    /// factory reads the rest of the object.
+    init(_ o: ConfigObject?, registered: Set<String> = []) throws {
         guard let o else {
             type = "e5"; settings = ["type": "e5"]; temperature = 0.01; batchSize = 256
             return
         }
-        type = try o.optionalChoice("type", BackendConfig.types) ?? "e5"
+        type = try o.optionalChoice("type", BackendConfig.types + registered.subtracting(BackendConfig.types).sorted()) ?? "e5"
         settings = .object(o.members)
         switch type {
+        case _ where !BackendConfig.types.contains(type):
+            // A program's backend: its factory reads (and checks) the object.
+            temperature = 0.01; batchSize = 256
         case "openai":
             // Checked here so `hone validate` reports every key with its path; the key itself is
             // read from the environment only when the backend is opened.
@@ -197,7 +204,7 @@ public struct BackendConfig: Sendable {
 }
 
 /// Where and whether the persistent cache lives.
-public struct CacheConfig: Sendable {
+public struct CacheConfig: Sendable, Equatable {
     /// The SQLite file; nil means the default location (see ``EmbeddingCache/defaultPath(environment:)``).
     public var path: String?
     /// Whether to use a persistent cache at all (an in-memory cache is always used).
@@ -211,7 +218,7 @@ public struct CacheConfig: Sendable {
 }
 
 /// One optimizer stage.
-public struct StageConfig: Sendable {
+public struct StageConfig: Sendable, Equatable {
     /// The plugin id, e.g. "org.hone.random-search".
     public var plugin: String
     /// The plugin's own config, checked against its schema when the plugin is loaded.

@@ -48,6 +48,7 @@ public final class ClassificationEvaluator: Evaluator, Sendable {
     public func render(prompt: String, input: String) -> String { renderer.render(prompt: prompt, input: input) }
 
     public func evaluate(_ prompts: [PromptArtifact], on examples: [IndexedExample], options: EvaluationOptions) throws -> [PromptScore] {
+        try options.cancellation?.check()
         let inputs = examples.map(\.example.input)
         let slotTexts = try prompts.map {
             try PromptRendering.slotTexts(for: $0, inputs: inputs, using: rendering, context: options.renderContext)
@@ -64,7 +65,9 @@ public final class ClassificationEvaluator: Evaluator, Sendable {
                     items.append(ScoreItem(context: renderer.render(prompt: slotTexts[p][e], input: input), candidates: verbalizers))
                 }
             }
+            try options.cancellation?.check()
             let scores = try backend.scoreEach(items)
+            try options.cancellation?.check()
             try FailureLimit(rate: maxFailureRate).check(scores, expected: items.count, backend: backend, what: "items")
             for (k, p) in scored.enumerated() {
                 rows[p] = Array(scores[(k * examples.count)..<((k + 1) * examples.count)])
@@ -75,7 +78,9 @@ public final class ClassificationEvaluator: Evaluator, Sendable {
         if !headed.isEmpty {
             for p in headed { try EmbeddingHeadScorer.check(prompts[p].head!, backend: backend, labelCount: labels.count) }
             let queries = headed.flatMap { p in inputs.indices.map { renderer.render(prompt: slotTexts[p][$0], input: inputs[$0]) } }
+            try options.cancellation?.check()
             let vectors = try backend.embed(queries, role: .query)
+            try options.cancellation?.check()
             guard vectors.count == queries.count else {
                 throw BackendError("backend \(backend.name) returned \(vectors.count) vectors for \(queries.count) texts")
             }

@@ -43,12 +43,16 @@ public struct EvaluationOptions: Sendable {
     /// Where a `rendered` artifact's renderer makes its backend calls (so they are budgeted and
     /// recorded with the stage that asked); nil: the rendering's own host context.
     public var renderContext: StageContext?
+    /// Raised when the run is cancelled: the evaluator checks it before each backend batch and
+    /// throws ``RunCancelledError`` once it is raised (nil: never cancelled).
+    public var cancellation: CancellationFlag?
 
     /// Creates options.
-    public init(details: Bool = false, samples: Int = 1, renderContext: StageContext? = nil) {
+    public init(details: Bool = false, samples: Int = 1, renderContext: StageContext? = nil, cancellation: CancellationFlag? = nil) {
         self.details = details
         self.samples = max(1, samples)
         self.renderContext = renderContext
+        self.cancellation = cancellation
     }
 }
 

@@ -6,8 +6,9 @@ import HoneSDK
 /// The runner, `hone eval`, `hone apply` and every stage's `evaluate` use the evaluator made
 /// here, so every prompt of a run is judged the same way.
 public enum EvaluatorFactory {
-    /// The evaluator of `task` on `backend`; `rendering` applies `rendered` artifacts.
-    public static func make(task: TaskConfig, backend: Backend, rendering: PromptRendering? = nil) -> any Evaluator {
+    /// The evaluator of `task` on `backend`; `rendering` applies `rendered` artifacts and
+    /// `customMetric` computes a ``MetricSpec/custom(_:)`` metric.
+    public static func make(task: TaskConfig, backend: Backend, rendering: PromptRendering? = nil, customMetric: (any TextMetric)? = nil) -> any Evaluator {
         switch task.type {
         case .classification:
             return ClassificationEvaluator(
@@ -16,7 +17,7 @@ public enum EvaluatorFactory {
         case .generation:
             return GenerationEvaluator(
                 backend: backend, template: task.template, metric: task.metricSpec, settings: task.generation,
-                maxFailureRate: task.maxFailureRate, rendering: rendering)
+                maxFailureRate: task.maxFailureRate, rendering: rendering, customMetric: customMetric)
         }
     }
 

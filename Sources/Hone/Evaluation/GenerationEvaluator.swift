@@ -30,14 +30,17 @@ public final class GenerationEvaluator: Evaluator, Sendable {
     public let maxFailureRate: Double
     /// Renders `rendered` artifacts that arrive without per-input texts.
     public let rendering: PromptRendering?
+    /// The program's metric, for a ``MetricSpec/custom(_:)`` metric.
+    public let customMetric: (any TextMetric)?
     private let template: PromptTemplate
 
     /// The text metrics every detailed outcome carries.
     public static let detailMetrics: [GenerationMetric] = [.rouge1, .rouge2, .rougeL, .rougeLsum, .exactMatch]
 
-    /// Creates an evaluator.
-    public init(backend: Backend, template: String, metric: MetricSpec, settings: GenerationSettings = GenerationSettings(), maxFailureRate: Double = 0, rendering: PromptRendering? = nil) {
+    /// Creates an evaluator; a ``MetricSpec/custom(_:)`` metric is computed by `customMetric`.
+    public init(backend: Backend, template: String, metric: MetricSpec, settings: GenerationSettings = GenerationSettings(), maxFailureRate: Double = 0, rendering: PromptRendering? = nil, customMetric: (any TextMetric)? = nil) {
         precondition(!metric.isClassification, "a generation evaluator needs a generation metric")
+        self.customMetric = customMetric
         self.backend = backend
         self.template = PromptTemplate(template: template)
         self.metricSpec = metric
@@ -66,7 +69,9 @@ public final class GenerationEvaluator: Evaluator, Sendable {
                 }
             }
         }
+        try options.cancellation?.check()
         let outputs = try backend.generateEach(requests)
+        try options.cancellation?.check()
         try FailureLimit(rate: maxFailureRate).check(outputs, expected: requests.count, backend: backend, what: "generations")
         return try prompts.indices.map { p in
             // Per example: its samples' texts; an example with any failed sample is left out.
@@ -131,6 +136,12 @@ public final class GenerationEvaluator: Evaluator, Sendable {
             return (each.reduce(0, +) / Double(max(n, 1)), each)
         case .ffi(let f):
             let each = try f.scores(inputs: f.usesInput ? inputs : [], predictions: predictions, references: references)
+            return (each.reduce(0, +) / Double(max(each.count, 1)), each)
+        case .custom(let name):
+            guard let customMetric else {
+                throw ConfigError(path: "$.task.metric", message: "the metric \"\(name)\" is not registered with this runner; register it with HoneComponents.register(metric:) before the run")
+            }
+            let each = try zip(predictions, references).map { try customMetric.score(generated: $0, reference: $1) }
             return (each.reduce(0, +) / Double(max(each.count, 1)), each)
         case .accuracy, .macroF1, .microF1:
             throw ConfigError(path: "$.task.metric", message: "\(metric) is a classification metric")

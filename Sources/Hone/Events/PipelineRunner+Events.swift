@@ -11,8 +11,12 @@ extension PipelineRunner {
                 logger.error("the event stream could not be opened (\(error)); the run goes on without it")
             }
         }
+        let forward = onEvent, broadcast = self.broadcast
         let monitor = RunMonitor(
-            log: log, sink: onEvent, logger: logger, stageCount: prepared.optimizers.count,
+            log: log, sink: { event in
+                forward(event)
+                broadcast.yield(event)
+            }, logger: logger, stageCount: prepared.optimizers.count,
             splitSizes: (prepared.splits.train.count, prepared.splits.dev.count))
         self.monitor = monitor
         monitor.emit(.runStarted(

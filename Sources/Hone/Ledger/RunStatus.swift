@@ -2,7 +2,7 @@
 public enum RunStatus: String, Sendable, CaseIterable {
     /// Started and not finished: running now, or killed (`hone resume` continues it).
     case running
-    /// Stopped by Ctrl-C (``PipelineRunner/cancel()``): `result.json` holds the best prompt so
+    /// Stopped by Ctrl-C (``PipelineRunner/cancel(_:)``): `result.json` holds the best prompt so
     /// far, and `hone resume` continues the stage that was stopped and the stages after it.
     case cancelled
     /// A stage or the final scoring threw; the error is recorded. `hone resume` tries again.

@@ -24,6 +24,8 @@ public enum MetricSpec: Sendable {
     case embeddingSimilarity
     /// A C function called through libffi.
     case ffi(FFIMetric)
+    /// A ``TextMetric`` the program registered under this name (``HoneComponents/register(metric:_:)``); generation.
+    case custom(String)
 
     /// Every metric name a config may use.
     public static let names = ["accuracy", "macro_f1", "micro_f1"] + GenerationMetric.allCases.map(\.rawValue) + ["embedding_similarity", "ffi"]
@@ -37,6 +39,7 @@ public enum MetricSpec: Sendable {
         case .generation(let metric): return metric.rawValue
         case .embeddingSimilarity: return "embedding_similarity"
         case .ffi: return "ffi"
+        case .custom(let name): return name
         }
     }
 
@@ -49,15 +52,20 @@ public enum MetricSpec: Sendable {
     }
 
     /// Reads the metric at `path`. Relative `ffi` library paths are resolved against `baseDirectory`.
-    public init(json: JSONValue, path: String, baseDirectory: String) throws {
+    /// A name in `custom` (the metrics a program registered) reads as ``custom(_:)``.
+    public init(json: JSONValue, path: String, baseDirectory: String, custom: Set<String> = []) throws {
         if let name = json.stringValue {
-            self = try MetricSpec.named(name, path: path)
+            if custom.contains(name) && !MetricSpec.names.contains(name) {
+                self = .custom(name)
+                return
+            }
+            self = try MetricSpec.named(name, path: path, custom: custom)
             return
         }
         let o = try ConfigObject(json, path: path)
         let name = try o.string("type")
         guard MetricSpec.names.contains(name) else {
-            throw ConfigError(path: o.path(of: "type"), message: MetricSpec.unknown(name))
+            throw ConfigError(path: o.path(of: "type"), message: MetricSpec.unknown(name, custom: custom))
         }
         switch name {
         case "ffi":
@@ -66,7 +74,7 @@ public enum MetricSpec: Sendable {
         case "micro_f1":
             self = .microF1(nullLabel: try o.optionalString("null_label"))
         default:
-            self = try MetricSpec.named(name, path: o.path(of: "type"))
+            self = try MetricSpec.named(name, path: o.path(of: "type"), custom: custom)
         }
         try o.finish()
     }
@@ -78,7 +86,7 @@ public enum MetricSpec: Sendable {
         }
     }
 
-    private static func named(_ name: String, path: String) throws -> MetricSpec {
+    private static func named(_ name: String, path: String, custom: Set<String>) throws -> MetricSpec {
         switch name {
         case "accuracy": return .accuracy
         case "macro_f1": return .macroF1
@@ -87,12 +95,12 @@ public enum MetricSpec: Sendable {
         case "ffi":
             throw ConfigError(path: path, message: "an ffi metric needs its library, symbol and signature: write {\"type\": \"ffi\", \"library\": ..., \"symbol\": ..., \"signature\": \"double(const char*, const char*)\"}")
         default:
-            guard let metric = GenerationMetric(rawValue: name) else { throw ConfigError(path: path, message: unknown(name)) }
+            guard let metric = GenerationMetric(rawValue: name) else { throw ConfigError(path: path, message: unknown(name, custom: custom)) }
             return .generation(metric)
         }
     }
 
-    private static func unknown(_ name: String) -> String {
-        "unknown metric \"\(name)\"; expected one of \(names.map { "\"\($0)\"" }.joined(separator: ", "))"
+    private static func unknown(_ name: String, custom: Set<String>) -> String {
+        "unknown metric \"\(name)\"; expected one of \((names + custom.sorted()).map { "\"\($0)\"" }.joined(separator: ", "))"
     }
 }

@@ -5,15 +5,20 @@ import Logging
 /// Runs a pipeline: loads data and plugins, checks capabilities, runs the stages in order and
 /// scores the baseline and the best prompt on the held-out test split.
 ///
-/// This is the API for programs that embed Hone; `hone run` is a thin wrapper around it.
+/// This is the API for programs that embed Hone (docs/embedding.md); `hone run` is a thin
+/// wrapper around it. A program may bring its own backends, evaluators, metrics and optimizers
+/// (``HoneComponents``), run it from a task (`run() async`, which honours task
+/// cancellation) and follow it as a stream of ``RunEvent``s (``events``).
 ///
 /// `@unchecked Sendable`: its settings (``onProgress``, ``onEvent``, ``configJSON``, ...) are
 /// plain properties a program sets before `run(_:)` and that the run only reads; what the
 /// run changes (the active and host contexts, cancellation) is guarded by `lock`, so
-/// ``cancel()`` may come from any thread.
+/// ``cancel(_:)`` may come from any thread.
 public final class PipelineRunner: @unchecked Sendable {
     /// The pipeline.
     public let config: PipelineConfig
+    /// The program's own backends, evaluators, metrics and optimizers.
+    public let components: HoneComponents
     /// Where plugins are searched.
     public let searchPath: PluginSearchPath
     /// Where results go (nil: nothing is written).
@@ -28,10 +33,10 @@ public final class PipelineRunner: @unchecked Sendable {
     public var onEvent: @Sendable (RunEvent) -> Void = { _ in }
     /// Use the persistent cache (`--no-cache` turns it off; an in-memory cache is always used).
     public var usePersistentCache = true
-    /// The config file's text, recorded in the run ledger so `hone resume` can rebuild the
-    /// pipeline (nil: the ledger records no config, and only a program that prepares the
-    /// pipeline itself can resume the run). ``init(configFile:searchPath:outputDirectory:logger:)``
-    /// sets it.
+    /// The config's text, recorded in the run ledger so `hone resume` can rebuild the
+    /// pipeline: the file's text for ``init(configFile:components:searchPath:outputDirectory:logger:)``,
+    /// else the config written back as JSON (``PipelineConfig/jsonText``). Nil: the ledger
+    /// records no config, and only a program that prepares the pipeline itself can resume the run.
     public var configJSON: String?
     /// Plugin paths given on the command line, recorded in the ledger for `hone resume`.
     public var commandLinePluginPaths: [String] = []
@@ -44,21 +49,35 @@ public final class PipelineRunner: @unchecked Sendable {
     private var activeContext: StageContext?
     private var hostContext: StageContext?
     private var cancelled = false
+    /// Set by ``cancel(_:)`` with ``CancellationMode/immediately``: nothing more is scored.
+    private var stopsNow = false
+    /// Raised with ``stopsNow``; stages' evaluations check it between batches.
+    private let immediateFlag = CancellationFlag(message: "the run was cancelled")
+    /// The flag of the host scoring in progress (baseline, a pick check, the final scoring).
+    private var hostFlag: CancellationFlag?
+    /// The backend of the run in progress, whose calls in flight a cancel aborts.
+    private var runningBackend: Backend?
+    /// The subscribers of ``events``.
+    let broadcast = RunEventBroadcast()
     /// This session's event hub (set when a run or resume starts).
     var monitor: RunMonitor?
 
-    /// Creates a runner. `searchPath` defaults to the standard one plus the config's `plugin_paths`.
-    public init(config: PipelineConfig, searchPath: PluginSearchPath? = nil, outputDirectory: String? = nil, logger: Logger = Logger(label: "hone")) {
+    /// Creates a runner with the program's `components` (the backends, metrics, evaluators and
+    /// optimizers the config may name). `searchPath` defaults to the standard one plus the
+    /// config's `plugin_paths`. The config, written back as JSON, is what the run ledger records.
+    public init(config: PipelineConfig, components: HoneComponents = HoneComponents(), searchPath: PluginSearchPath? = nil, outputDirectory: String? = nil, logger: Logger = Logger(label: "hone")) {
         self.config = config
+        self.components = components
         self.searchPath = searchPath ?? PluginSearchPath.standard(config: config.pluginPaths)
         self.outputDirectory = outputDirectory ?? config.outputDirectory
         self.logger = logger
+        self.configJSON = config.jsonText
     }
 
     /// Creates a runner for the config file at `path`, keeping its text for the run ledger.
-    public convenience init(configFile path: String, searchPath: PluginSearchPath? = nil, outputDirectory: String? = nil, logger: Logger = Logger(label: "hone")) throws {
-        let config = try PipelineConfig.load(file: path)
-        self.init(config: config, searchPath: searchPath, outputDirectory: outputDirectory, logger: logger)
+    public convenience init(configFile path: String, components: HoneComponents = HoneComponents(), searchPath: PluginSearchPath? = nil, outputDirectory: String? = nil, logger: Logger = Logger(label: "hone")) throws {
+        let config = try PipelineConfig.load(file: path, components: components)
+        self.init(config: config, components: components, searchPath: searchPath, outputDirectory: outputDirectory, logger: logger)
         configJSON = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
     }
 
@@ -66,30 +85,67 @@ public final class PipelineRunner: @unchecked Sendable {
     /// from the config text the ledger holds (relative paths resolve as they did). Plugins are
     /// searched in `pluginPaths`, then the paths the run was given, then the standard places.
     /// Throws a ``LedgerError`` naming what is missing when the directory has no ledger or the
-    /// ledger holds no config.
-    public convenience init(resuming directory: String, pluginPaths: [String] = [], logger: Logger = Logger(label: "hone")) throws {
+    /// ledger holds no config. A run that used a program's `components` needs them again.
+    public convenience init(resuming directory: String, pluginPaths: [String] = [], components: HoneComponents = HoneComponents(), logger: Logger = Logger(label: "hone")) throws {
         let recorded = try RunLedger.open(directory: directory).recordedRun()
         guard let text = recorded.configJSON else {
             throw LedgerError("the ledger in \(directory) holds no config (the run was started by a program that gave none); resume it from that program with PipelineRunner.resume(_:)")
         }
         let config: PipelineConfig
         do {
-            config = try PipelineConfig(json: try JSONValue(parsing: text), baseDirectory: recorded.baseDirectory)
+            config = try PipelineConfig(json: try JSONValue(parsing: text), baseDirectory: recorded.baseDirectory, components: components)
         } catch {
             throw LedgerError("the config recorded in \(directory)/\(RunLedger.fileName) no longer loads: \(error)")
         }
         let paths = pluginPaths + recorded.pluginPaths
-        self.init(config: config, searchPath: PluginSearchPath.standard(commandLine: paths, config: config.pluginPaths), outputDirectory: directory, logger: logger)
+        self.init(config: config, components: components, searchPath: PluginSearchPath.standard(commandLine: paths, config: config.pluginPaths), outputDirectory: directory, logger: logger)
         usePersistentCache = recorded.persistentCache
         configJSON = text
         commandLinePluginPaths = recorded.pluginPaths
     }
 
-    /// Asks the running stage to stop and return its best prompt so far.
-    public func cancel() {
-        lock.withLock {
+    /// Cancels the run, from any thread (see ``CancellationMode``). The default,
+    /// ``CancellationMode/keepBestSoFar``, is `hone run`'s first Ctrl-C: the running stage
+    /// returns its best prompt so far, which is scored and reported with status `cancelled`;
+    /// host scoring in progress stops at its next batch. ``CancellationMode/immediately`` also
+    /// stops the stage's evaluations and the backend's calls in flight, and scores nothing more.
+    /// Either way the ledger records the run `cancelled`, and a resume continues it.
+    public func cancel(_ mode: CancellationMode = .keepBestSoFar) {
+        let (host, backend) = lock.withLock { () -> (CancellationFlag?, Backend?) in
             cancelled = true
+            if mode == .immediately {
+                stopsNow = true
+                immediateFlag.raise()
+            }
             activeContext?.cancel()
+            hostFlag?.raise()
+            return (hostFlag, runningBackend)
+        }
+        // Abort the calls in flight: the host's scoring stops now, and so does everything
+        // when cancelled immediately. A stage stopped to keep its best so far finishes the
+        // request it is waiting on, as `hone run`'s first Ctrl-C always did.
+        if host != nil || mode == .immediately { backend?.cancel() }
+    }
+
+    /// Runs `body` as one host scoring named `what` (the baseline, a pick check, the final
+    /// scoring) under a fresh cancellation flag, raised at once when the run was cancelled
+    /// immediately (or at all, with `stopIfCancelled`); a cancel during it raises it. Errors
+    /// after the flag was raised are thrown as ``RunCancelledError``.
+    private func hostScoring<R>(_ what: String, stopIfCancelled: Bool = false, _ body: (CancellationFlag) throws -> R) throws -> R {
+        let flag = lock.withLock { () -> CancellationFlag in
+            let flag = CancellationFlag(
+                raised: stopsNow || (stopIfCancelled && cancelled),
+                message: "the run was cancelled while the host scored \(what)\(outputDirectory.map { "; resume it from \($0)" } ?? "")")
+            hostFlag = flag
+            return flag
+        }
+        defer { lock.withLock { hostFlag = nil } }
+        do {
+            try flag.check()
+            return try body(flag)
+        } catch {
+            if flag.isRaised { throw RunCancelledError(flag.message) }
+            throw error
         }
     }
 
@@ -134,16 +190,26 @@ public final class PipelineRunner: @unchecked Sendable {
         }
         let backend = try openBackend()
         let rendering = makeRendering()
-        let evaluator = EvaluatorFactory.make(task: config.task, backend: backend, rendering: rendering)
+        let evaluator = try makeEvaluator(backend: backend, rendering: rendering)
         try EvaluatorFactory.checkCapabilities(of: evaluator, on: backend)
-        let registry = PluginRegistry(searchPath: searchPath)
-        for refusal in registry.refusals { logger.warning("\(refusal.description)") }
+        // Plugins are looked up only for stages no registered optimizer runs.
+        var registry: PluginRegistry?
         var optimizers: [Optimizer] = []
         for (i, stage) in config.stages.enumerated() {
-            let plugin = try registry.plugin(id: stage.plugin)
-            let optimizer = try PluginOptimizer(
-                plugin: plugin, config: stage.config, path: "\(stage.path).config",
-                isolation: try PluginIsolation.forStage(stage, plugin: plugin, searchPath: searchPath, logger: logger))
+            let optimizer: Optimizer
+            if let registered = try makeRegisteredOptimizer(stage: i) {
+                optimizer = registered
+            } else {
+                if registry == nil {
+                    let found = PluginRegistry(searchPath: searchPath)
+                    for refusal in found.refusals { logger.warning("\(refusal.description)") }
+                    registry = found
+                }
+                let plugin = try registry!.plugin(id: stage.plugin)
+                optimizer = try PluginOptimizer(
+                    plugin: plugin, config: stage.config, path: "\(stage.path).config",
+                    isolation: try PluginIsolation.forStage(stage, plugin: plugin, searchPath: searchPath, logger: logger))
+            }
             let missing = optimizer.requiredCapabilities.filter { !backend.capabilities.contains($0) }
             if !missing.isEmpty {
                 throw ConfigError(
@@ -168,15 +234,20 @@ public final class PipelineRunner: @unchecked Sendable {
         (config.cache.enabled && usePersistentCache) ? (config.cache.path ?? EmbeddingCache.defaultPath()) : nil
     }
 
-    /// Opens the configured backend with the embedding and response caches (one SQLite file).
+    /// Opens the configured backend: a registered one (``HoneComponents/register(backend:_:)``)
+    /// from its factory, else a built-in one with the embedding and response caches (one SQLite file).
     public func openBackend() throws -> Backend {
         let path = cachePath
+        if let make = components.backend(config.backend.type) {
+            return try make(BackendSetup(settings: config.backend.json, cachePath: path, baseDirectory: config.baseDirectory))
+        }
         return try BackendFactory.make(config: config.backend, cache: try EmbeddingCache(path: path), responseCache: try ResponseCache(path: path))
     }
 
     /// Runs the pipeline and, when an output directory is set, writes `result.json` and the
     /// run ledger there.
     public func run() throws -> RunReport {
+        defer { broadcast.finish() }
         let started = Date()
         let prepared = try prepare()
         return try run(prepared, started: started)
@@ -187,6 +258,7 @@ public final class PipelineRunner: @unchecked Sendable {
     /// With an output directory, a fresh ledger (`ledger.sqlite`) replaces any earlier one
     /// there and records the run as it goes, so `hone resume` can continue it.
     public func run(_ prepared: Prepared, started: Date = Date()) throws -> RunReport {
+        defer { broadcast.finish() }
         let directoryLock = try lockRunDirectory()
         defer { directoryLock?.release() }
         var ledger: RunLedger?
@@ -203,7 +275,7 @@ public final class PipelineRunner: @unchecked Sendable {
         return try execute(prepared, ledger: ledger, recorded: nil, started: started)
     }
 
-    /// The run recorded in the output directory's ledger (status `done`: ``resume()`` has
+    /// The run recorded in the output directory's ledger (status `done`: `resume()` has
     /// nothing to do). Throws a ``LedgerError`` naming what is missing when there is no ledger.
     public func recordedRun() throws -> RecordedRun {
         guard let outputDirectory else { throw LedgerError("no run directory: give the runner an output directory to resume") }
@@ -213,6 +285,7 @@ public final class PipelineRunner: @unchecked Sendable {
     /// Continues the run recorded in the output directory's ledger, or returns nil without
     /// doing anything when that run already finished.
     public func resume() throws -> RunReport? {
+        defer { broadcast.finish() }
         if try recordedRun().status == .done { return nil }
         let started = Date()
         return try resume(try prepare(), started: started)
@@ -224,8 +297,9 @@ public final class PipelineRunner: @unchecked Sendable {
     /// last checkpoint with the calls it used counted against its budget, then the best prompt
     /// is scored and `result.json` written as ``run(_:started:)`` does. The baseline's scores
     /// are taken from the ledger when it has them. A run recorded `done` is scored and written
-    /// again; ``resume()`` checks ``recordedRun()`` first and leaves it alone.
+    /// again; `resume()` checks ``recordedRun()`` first and leaves it alone.
     public func resume(_ prepared: Prepared, started: Date = Date()) throws -> RunReport {
+        defer { broadcast.finish() }
         guard let outputDirectory else { throw LedgerError("no run directory: give the runner an output directory to resume") }
         let directoryLock = try lockRunDirectory()
         defer { directoryLock?.release() }
@@ -244,6 +318,8 @@ public final class PipelineRunner: @unchecked Sendable {
     /// continuing `recorded` when resuming.
     private func execute(_ prepared: Prepared, ledger: RunLedger?, recorded: RecordedRun?, started: Date) throws -> RunReport {
         let events = startEvents(prepared, fresh: recorded == nil, session: ledger?.session ?? 1)
+        lock.withLock { runningBackend = prepared.backend }
+        defer { lock.withLock { runningBackend = nil } }
         if let identified = prepared.backend as? BackendIdentifying {
             note(ledger) { try $0.recordBackendIdentity(backend: prepared.backend.name, identity: identified.cacheIdentity, namespace: identified.cacheNamespace) }
         }
@@ -251,14 +327,17 @@ public final class PipelineRunner: @unchecked Sendable {
         do {
             report = try stagesAndScores(prepared, ledger: ledger, recorded: recorded, started: started)
         } catch {
-            let status: RunStatus = lock.withLock { cancelled } ? .cancelled : .failed
-            note(ledger) { try $0.finishRun(status, error: "\(error)", sessionSeconds: Date().timeIntervalSince(started)) }
-            events.emit(.runFinished(status: status, baselineTest: nil, bestTest: nil, backendCalls: nil, wallSeconds: Date().timeIntervalSince(started), error: "\(error)"))
-            throw error
+            let (wasCancelled, immediately) = lock.withLock { (cancelled, stopsNow) }
+            let status: RunStatus = wasCancelled || error is RunCancelledError ? .cancelled : .failed
+            // What a cancelled run throws says so, whatever stopped it (a stage that failed
+            // because its calls were aborted, an evaluation stopped between batches).
+            let thrown: Error = immediately && !(error is RunCancelledError) ? RunCancelledError("the run was cancelled (\(error))") : error
+            note(ledger) { try $0.finishRun(status, error: "\(thrown)", sessionSeconds: Date().timeIntervalSince(started)) }
+            events.emit(.runFinished(status: status, baselineTest: nil, bestTest: nil, backendCalls: nil, wallSeconds: Date().timeIntervalSince(started), error: "\(thrown)"))
+            throw thrown
         }
-        let wasCancelled = lock.withLock { cancelled }
-        note(ledger) { try $0.finishRun(wasCancelled ? .cancelled : .done, sessionSeconds: Date().timeIntervalSince(started)) }
-        events.emit(.runFinished(status: wasCancelled ? .cancelled : .done, baselineTest: report.baseline.test, bestTest: report.best.test,
+        note(ledger) { try $0.finishRun(report.status, sessionSeconds: Date().timeIntervalSince(started)) }
+        events.emit(.runFinished(status: report.status, baselineTest: report.baseline.test, bestTest: report.best.test,
                                  backendCalls: report.backendCalls, wallSeconds: report.wallSeconds, error: nil))
         return report
     }
@@ -282,21 +361,24 @@ public final class PipelineRunner: @unchecked Sendable {
         var hostCalls = 0
         /// The host's own score of `prompt` on `examples` (named for the ledger), recorded
         /// without a stage; a rendered prompt is rendered first, in a call of its own.
-        func score(_ prompt: PromptArtifact, on split: [LabeledExample], named name: String) throws -> Double {
+        func score(_ prompt: PromptArtifact, on split: [LabeledExample], named name: String, flag: CancellationFlag) throws -> Double {
+            try flag.check()
             hostCalls += split.count
             let examples = split.enumerated().map { (index: $0, example: $1) }
             let applied = try prepared.rendering.materialize([prompt], inputs: split.map(\.input), context: host)
-            guard let ledger else { return try evaluator.evaluate(applied, on: examples, details: false)[0].score }
+            let options = EvaluationOptions(details: false, cancellation: flag)
+            guard let ledger else { return try evaluator.evaluate(applied, on: examples, options: options)[0].score }
             return try BackendCallRecord.measure(
                 backend: prepared.backend, stage: nil, op: "evaluate", requestHash: BackendCallRecord.hash([name, "all", prompt.identity]),
                 items: split.count, record: { call in
                     do { try ledger.record(call) } catch { logger.error("the run ledger could not record a host scoring: \(error)") }
                 }) {
-                try evaluator.evaluate(applied, on: examples, details: false)[0].score
+                try evaluator.evaluate(applied, on: examples, options: options)[0].score
             }
         }
-        func scores(_ prompt: PromptArtifact) throws -> SplitScores {
-            SplitScores(train: try score(prompt, on: splits.train, named: "train"), dev: try score(prompt, on: splits.dev, named: "dev"), test: try score(prompt, on: splits.test, named: "test"))
+        func scores(_ prompt: PromptArtifact, flag: CancellationFlag) throws -> SplitScores {
+            SplitScores(train: try score(prompt, on: splits.train, named: "train", flag: flag), dev: try score(prompt, on: splits.dev, named: "dev", flag: flag),
+                        test: try score(prompt, on: splits.test, named: "test", flag: flag))
         }
         /// The host's check of a stage's pick against its start, on train+dev. After the last
         /// stage the backend's own budget no longer applies (as for the final scoring); after an
@@ -308,8 +390,9 @@ public final class PipelineRunner: @unchecked Sendable {
             if last { prepared.backend.suspendBudget() }
             let startScore: Double, pickScore: Double
             do {
-                startScore = try score(start, on: both, named: "train+dev")
-                pickScore = try score(pick, on: both, named: "train+dev")
+                (startScore, pickScore) = try hostScoring("stage \(i + 1)'s pick against its starting prompt") { flag in
+                    (try score(start, on: both, named: "train+dev", flag: flag), try score(pick, on: both, named: "train+dev", flag: flag))
+                }
             } catch let error as BudgetExhaustedError {
                 logger.warning("stage \(i + 1): the backend's budget is spent, so its pick goes on unchecked against its starting prompt (\(error))")
                 return nil
@@ -333,7 +416,7 @@ public final class PipelineRunner: @unchecked Sendable {
             hostCalls += splits.train.count + splits.dev.count + splits.test.count
         } else {
             logger.info("scoring the baseline prompt \"\(baselinePrompt.text)\" on train, dev and test")
-            baseline = try scores(baselinePrompt)
+            baseline = try hostScoring("the baseline prompt", stopIfCancelled: true) { try scores(baselinePrompt, flag: $0) }
             note(ledger) { try $0.recordScores("baseline", prompt: baselinePrompt, scores: baseline) }
         }
         monitor?.emit(.scored(which: "baseline", prompt: baselinePrompt.text, scores: baseline))
@@ -380,6 +463,7 @@ public final class PipelineRunner: @unchecked Sendable {
                 usedCalls: previous?.usedCalls ?? 0, evaluatedPrompts: previous?.evaluatedPrompts ?? 0,
                 checkpoint: try previous.flatMap { _ in try ledger?.checkpoint(stage: i) })
             context.rendering = prepared.rendering
+            context.abortFlag = immediateFlag
             let alreadyCancelled = lock.withLock { () -> Bool in
                 activeContext = context
                 return cancelled
@@ -426,6 +510,11 @@ public final class PipelineRunner: @unchecked Sendable {
                     i, status: stoppedByCancel ? .cancelled : .done, result: result, usedCalls: report.usedCalls,
                     evaluatedPrompts: report.evaluatedPrompts, wallSeconds: report.wallSeconds)
             }
+            if lock.withLock({ stopsNow }) {
+                monitor?.stageEnded(stage: i, plugin: optimizer.id, status: .cancelled, bestPrompt: result.bestPrompt.text,
+                                    usedCalls: report.usedCalls, wallSeconds: report.wallSeconds)
+                throw RunCancelledError("the run was cancelled during stage \(i + 1) (\(optimizer.id)); its best prompt so far is recorded\(outputDirectory.map { " and a resume of \($0) continues the stage" } ?? "")")
+            }
             if report.bestPrompt.identity != seed.identity {
                 report.selection = try select(report.bestPrompt, from: seed, stage: i, last: i == prepared.optimizers.count - 1)
             }
@@ -433,6 +522,9 @@ public final class PipelineRunner: @unchecked Sendable {
                                 usedCalls: report.usedCalls, wallSeconds: report.wallSeconds)
             stageReports.append(report)
             seed = report.outputPrompt
+        }
+        if lock.withLock({ stopsNow }) {
+            throw RunCancelledError("the run was cancelled before the best prompt was scored\(outputDirectory.map { "; resume it from \($0)" } ?? "")")
         }
         prepared.backend.suspendBudget()
         let best: SplitScores
@@ -445,7 +537,7 @@ public final class PipelineRunner: @unchecked Sendable {
             hostCalls += splits.train.count + splits.dev.count + splits.test.count
         } else {
             logger.info("scoring the best prompt \"\(seed.text)\" on train, dev and test")
-            best = try scores(seed)
+            best = try hostScoring("the best prompt") { try scores(seed, flag: $0) }
         }
         note(ledger) { try $0.recordScores("best", prompt: seed, scores: best) }
         monitor?.emit(.scored(which: "best", prompt: seed.text, scores: best))
@@ -459,7 +551,7 @@ public final class PipelineRunner: @unchecked Sendable {
             baseline: baseline, best: best, splitSizes: (splits.train.count, splits.dev.count, splits.test.count),
             stages: stageReports, backendCalls: hostCalls + stageReports.reduce(0) { $0 + $1.usedCalls },
             usage: usage, wallSeconds: (recorded?.wallSeconds ?? 0) + Date().timeIntervalSince(started), backendName: prepared.backend.name,
-            taskType: config.task.type)
+            taskType: config.task.type, status: lock.withLock { cancelled } ? .cancelled : .done)
         if let outputDirectory { try write(report, to: outputDirectory) }
         return report
     }

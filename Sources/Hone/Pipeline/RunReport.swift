@@ -89,6 +89,10 @@ public struct RunReport: Sendable {
     public var backendName: String
     /// Classification or generation.
     public var taskType: TaskType = .classification
+    /// How the run ended: `done`, or `cancelled` when it was stopped
+    /// (``PipelineRunner/cancel(_:)``) and reports the best prompt found so far. A failed run
+    /// throws instead of reporting.
+    public var status: RunStatus = .done
 
     /// The report as JSON (the `result.json` format; see docs/config.md).
     public var json: JSONValue {
@@ -100,6 +104,7 @@ public struct RunReport: Sendable {
     private var core: JSONValue {
         [
             "name": .string(name),
+            "status": .string(status.rawValue),
             "metric": .string(metric),
             "backend": .string(backendName),
             "task_type": .string(taskType.rawValue),

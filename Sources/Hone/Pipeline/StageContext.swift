@@ -40,6 +40,7 @@ public final class StageContext: Sendable {
         var evaluatedPrompts = 0
         var rendering: PromptRendering?
         var monitor: RunMonitor?
+        var abortFlag: CancellationFlag?
     }
     private let state: Mutex<State>
     /// Number of candidate prompts evaluated (per split).
@@ -57,6 +58,13 @@ public final class StageContext: Sendable {
     var monitor: RunMonitor? {
         get { state.withLock { $0.monitor } }
         set { state.withLock { $0.monitor = newValue } }
+    }
+    /// Raised when the run is cancelled immediately (set by the runner): evaluations stop
+    /// between batches, and whatever a call in flight throws reaches the plugin as
+    /// ``PluginError/cancelled(_:)``.
+    var abortFlag: CancellationFlag? {
+        get { state.withLock { $0.abortFlag } }
+        set { state.withLock { $0.abortFlag = newValue } }
     }
 
     /// Creates a stage context.
@@ -138,8 +146,10 @@ public final class StageContext: Sendable {
                     results.enumerated().map { (prompt: request.prompts[$0.offset], split: request.split.rawValue, score: $0.element, examples: indices.count) }
                 }, countsEvaluations: request.prompts.count
             ) {
-                try evaluator.evaluate(prompts, on: examples, options: EvaluationOptions(details: request.details, samples: samples, renderContext: self))
+                try evaluator.evaluate(prompts, on: examples, options: EvaluationOptions(details: request.details, samples: samples, renderContext: self, cancellation: abortFlag))
             }
+        } catch where abortFlag?.isRaised == true {
+            throw PluginError.cancelled("the run was cancelled")
         } catch let error as BackendError {
             throw PluginError.backend(error.message)
         } catch let error as BudgetExhaustedError {
@@ -242,6 +252,8 @@ public final class StageContext: Sendable {
             default:
                 throw PluginError.unsupported("unknown backend op \"\(op)\"; expected \"embed\", \"score\" or \"generate\"")
             }
+        } catch where abortFlag?.isRaised == true {
+            throw PluginError.cancelled("the run was cancelled")
         } catch let error as BackendError {
             throw PluginError.backend(error.message)
         } catch let error as BudgetExhaustedError {

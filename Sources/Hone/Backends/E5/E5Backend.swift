@@ -45,6 +45,9 @@ public final class E5Backend: Backend, BackendIdentifying, Sendable {
         var counters = BackendUsage()
     }
     private let state: Mutex<State>
+    /// How many times ``cancel()`` was called: an embedding that started before the latest
+    /// cancel stops at its next engine batch.
+    private let cancellations = Atomic<Int>(0)
 
     /// Creates the backend. The engine loads lazily, on the first text the cache lacks, so a
     /// run served entirely from the cache never loads the model.
@@ -85,7 +88,14 @@ public final class E5Backend: Backend, BackendIdentifying, Sendable {
         }
     }
 
+    /// Aborts the embeddings in flight: each stops before its next engine batch and throws
+    /// ``RunCancelledError`` (the vectors already computed stay cached). Later calls run normally.
+    public func cancel() {
+        cancellations.add(1, ordering: .sequentiallyConsistent)
+    }
+
     public func embed(_ texts: [String], role: EmbeddingRole) throws -> [[Float]] {
+        let cancelledBefore = cancellations.load(ordering: .sequentiallyConsistent)
         let model = cacheModelID
         let keys = texts.map { EmbeddingCache.Key(model: model, role: role.rawValue, text: $0) }
         var vectors = try cache.lookup(keys)
@@ -106,32 +116,48 @@ public final class E5Backend: Backend, BackendIdentifying, Sendable {
             var engineSeconds = 0.0
             var truncated = 0
             let prefixBytes = (role == .query ? "query: " : "passage: ").utf8.count
-            for start in stride(from: 0, to: missing.count, by: batchSize) {
-                let chunk = Array(missing[start..<min(start + batchSize, missing.count)])
-                let started = DispatchTime.now().uptimeNanoseconds
-                let inputs = chunk.map { _, text -> String in
-                    guard let cut = tokenLimit.cut(text, prefixBytes: prefixBytes, tokens: { engine.tokenCount($0, isQuery: role == .query) }) else { return text }
-                    truncated += 1
-                    return cut
+            var done = 0
+            /// Adds what this call computed to the counters (also when it stops early).
+            func account() {
+                state.withLock { state in
+                    state.counters.modelCalls += calls
+                    state.counters.itemsComputed += done
+                    state.counters.latencySeconds += engineSeconds
+                    state.counters.truncatedInputs += truncated
+                    state.counters.cacheHits += hits
                 }
-                let computed = try engine.embed(inputs, isQuery: role == .query)
-                for (i, v) in computed.enumerated() {
-                    do { try AnswerValidation.vector(v, dimension: E5Backend.dimension, "the e5 vector of text \(start + i + 1)") } catch {
-                        throw BackendError("the e5 engine \(engine.enginePath) gave an unusable answer: \(error); reinstall it with `\(E5Engine.installCommand)`")
+            }
+            do {
+                for start in stride(from: 0, to: missing.count, by: batchSize) {
+                    if cancellations.load(ordering: .sequentiallyConsistent) != cancelledBefore {
+                        throw RunCancelledError("the e5 backend was cancelled after embedding \(start) of \(missing.count) texts")
                     }
+                    let chunk = Array(missing[start..<min(start + batchSize, missing.count)])
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    let inputs = chunk.map { _, text -> String in
+                        guard let cut = tokenLimit.cut(text, prefixBytes: prefixBytes, tokens: { engine.tokenCount($0, isQuery: role == .query) }) else { return text }
+                        truncated += 1
+                        return cut
+                    }
+                    let computed = try engineBatch(engine, inputs, isQuery: role == .query, cancelledBefore: cancelledBefore, done: start, of: missing.count)
+                    for (i, v) in computed.enumerated() {
+                        do { try AnswerValidation.vector(v, dimension: E5Backend.dimension, "the e5 vector of text \(start + i + 1)") } catch {
+                            throw BackendError("the e5 engine \(engine.enginePath) gave an unusable answer: \(error); reinstall it with `\(E5Engine.installCommand)`")
+                        }
+                    }
+                    engineSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                    calls += 1
+                    done += chunk.count
+                    let entries = zip(chunk.map(\.0), computed).map { ($0, $1) }
+                    try cache.store(entries)
+                    for (k, v) in entries { vectors[k] = v }
                 }
-                engineSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                calls += 1
-                let entries = zip(chunk.map(\.0), computed).map { ($0, $1) }
-                try cache.store(entries)
-                for (k, v) in entries { vectors[k] = v }
+            } catch {
+                account()
+                throw error
             }
-            state.withLock { state in
-                state.counters.modelCalls += calls
-                state.counters.itemsComputed += missing.count
-                state.counters.latencySeconds += engineSeconds
-                state.counters.truncatedInputs += truncated
-            }
+            account()
+            return keys.map { vectors[$0]! }
         }
         state.withLock { $0.counters.cacheHits += hits }
         return keys.map { vectors[$0]! }
@@ -143,6 +169,31 @@ public final class E5Backend: Backend, BackendIdentifying, Sendable {
 
     public func generate(_ requests: [GenerateRequest]) throws -> [String] {
         throw BackendError.unsupported(.generate, backend: name)
+    }
+
+    /// Where an engine batch run by ``engineBatch(_:_:isQuery:cancelledBefore:done:of:)`` leaves its vectors.
+    private final class BatchOutcome: Sendable {
+        let result = Mutex<Result<[[Float]], any Error>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+    }
+
+    /// One engine call, run on a thread of its own while the caller waits, checking every 20 ms
+    /// whether the backend was cancelled since `cancelledBefore`: a cancel stops the wait at
+    /// once (``RunCancelledError``) even though the engine call cannot be interrupted; it
+    /// finishes in the background and its vectors are dropped.
+    private func engineBatch(_ engine: E5Engine, _ inputs: [String], isQuery: Bool, cancelledBefore: Int, done: Int, of total: Int) throws -> [[Float]] {
+        let outcome = BatchOutcome()
+        DispatchQueue.global().async {
+            let result = Result { try engine.embed(inputs, isQuery: isQuery) }
+            outcome.result.withLock { $0 = result }
+            outcome.finished.signal()
+        }
+        while outcome.finished.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            if cancellations.load(ordering: .sequentiallyConsistent) != cancelledBefore {
+                throw RunCancelledError("the e5 backend was cancelled after embedding \(done) of \(total) texts")
+            }
+        }
+        return try outcome.result.withLock { $0! }.get()
     }
 
     /// Dot product (cosine for the engine's L2-normalized vectors).

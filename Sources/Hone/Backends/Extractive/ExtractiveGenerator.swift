@@ -55,6 +55,11 @@ public final class ExtractiveGenerator: Backend, Sendable {
         try embedder.score(items)
     }
 
+    /// Aborts the embedder's calls in flight (extraction itself only waits on them).
+    public func cancel() {
+        embedder.cancel()
+    }
+
     /// One extract per request: input sentences, in document order (see the type's description).
     public func generate(_ requests: [GenerateRequest]) throws -> [String] {
         guard !requests.isEmpty else { return [] }
