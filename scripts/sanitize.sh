@@ -23,6 +23,8 @@ export SWIFT_BACKTRACE=enable=no
 # Leak checking stays on for AddressSanitizer; a report stops the run at the first error.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_stack_use_after_return=0}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+# A known leak in the toolchain's Foundation, not Hone's (see the file).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan-suppressions.txt}
 
 swift build --build-tests --scratch-path "$scratch" --sanitize="$kind"
 swift test --skip-build --scratch-path "$scratch" --sanitize="$kind" --disable-swift-testing "$@"

@@ -8,17 +8,19 @@ import HoneSDK
 /// author sees) can be built; a decoded value encodes to text that decodes and encodes to the
 /// same text again.
 enum WireTarget {
-    static let types: [any Codable.Type] = [
-        RunRequest.self, RunResult.self, EvaluateRequest.self, EvaluateResponse.self, PromptArtifact.self,
-        TaskDescription.self, TaskExample.self, BudgetStatus.self, ExampleOutcome.self, PromptScore.self,
-        EmbeddingHead.self, BackendDescription.self, PromptParts.self, JSONValue.self,
+    /// One decoder per type, picked by the first byte.
+    static let decoders: [(String) -> Void] = [
+        { check(RunRequest.self, $0) }, { check(RunResult.self, $0) }, { check(EvaluateRequest.self, $0) },
+        { check(EvaluateResponse.self, $0) }, { check(PromptArtifact.self, $0) }, { check(TaskDescription.self, $0) },
+        { check(TaskExample.self, $0) }, { check(BudgetStatus.self, $0) }, { check(ExampleOutcome.self, $0) },
+        { check(PromptScore.self, $0) }, { check(EmbeddingHead.self, $0) }, { check(BackendDescription.self, $0) },
+        { check(PromptParts.self, $0) }, { check(JSONValue.self, $0) },
     ]
 
     static func run(_ bytes: [UInt8]) {
         guard let selector = bytes.first else { return }
         let body = bytes.dropFirst().prefix { $0 != 0 }
-        let text = String(decoding: body, as: UTF8.self)
-        check(types[Int(selector) % types.count], text)
+        decoders[Int(selector) % decoders.count](String(decoding: body, as: UTF8.self))
     }
 
     private static func check<T: Codable>(_ type: T.Type, _ text: String) {
