@@ -1,6 +1,23 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Whether the plugins' dense loops are compiled with `-O` even in debug builds.
+///
+/// Their loops are ~50x slower at `-Onone`, which matters for this repository's test suite and
+/// the plugins' "< 5% of a step" performance contracts. `-O` is an unsafe flag, and SwiftPM
+/// refuses a versioned dependency whose products carry unsafe flags, so the flag is applied only
+/// when this package is built by itself (the root package, or a local path dependency), never
+/// from a checkout of a versioned dependency. `HONE_PLUGINS_OPTIMIZED_DEBUG=0` (or `=1`)
+/// overrides the choice. Release builds are optimized either way.
+let pluginsOptimizedInDebug: Bool = {
+    if let forced = Context.environment["HONE_PLUGINS_OPTIMIZED_DEBUG"] { return forced != "0" }
+    // SwiftPM (and Xcode) check versioned dependencies out under a `checkouts` folder.
+    return !Context.packageDirectory.contains("/checkouts/")
+}()
+
+/// Swift settings of the plugin targets whose loops must be fast in debug builds.
+let optimizedInDebug: [SwiftSetting] = pluginsOptimizedInDebug ? [.unsafeFlags(["-O"])] : []
+
 /// Hone: automatic prompt optimization with optimizer plugins loaded at run time.
 ///
 /// Rooms (see docs/architecture.md):
@@ -11,6 +28,8 @@ import PackageDescription
 ///   host finds on its plugin search path and never links against.
 let package = Package(
     name: "Hone",
+    // Synchronization.Mutex (Swift 6) needs macOS 15; Linux has it with the toolchain.
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Hone", targets: ["Hone"]),
         .library(name: "HoneSDK", targets: ["HoneSDK"]),
@@ -32,8 +51,7 @@ let package = Package(
         .target(
             name: "HoneSDK",
             dependencies: ["CHoneABI"],
-            path: "SDK/swift/HoneSDK",
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            path: "SDK/swift/HoneSDK"
         ),
         // C helpers on libjansson for C plugin authors (SDK/c/hone_jansson.h); compiled into each C plugin.
         .target(
@@ -50,7 +68,7 @@ let package = Package(
             dependencies: ["CHoneABI", "HoneJansson"],
             path: "Plugins/RandomSearch",
             publicHeadersPath: ".",
-            cSettings: [.headerSearchPath("../../SDK/include"), .unsafeFlags(["-fvisibility=hidden"])],
+            cSettings: [.headerSearchPath("../../SDK/include")],
             linkerSettings: [.linkedLibrary("jansson")]
         ),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
@@ -64,7 +82,6 @@ let package = Package(
                 "CHoneABI", "HoneSDK", "CSQLite", "CFFI", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: [.swiftLanguageMode(.v5)],
             linkerSettings: [.linkedLibrary("dl")]
         ),
         .executableTarget(
@@ -73,8 +90,7 @@ let package = Package(
                 "Hone",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            ]
         ),
         // Test support: the in-process FixtureHTTPServer that replays OpenAI, vLLM and llama.cpp
         // answers, and InProcessHost, a hone_host table on Swift closures for plugin tests.
@@ -82,29 +98,25 @@ let package = Package(
         .target(
             name: "HoneTestSupport",
             dependencies: ["HoneSDK", "CHoneABI"],
-            path: "Tests/HoneTestSupport",
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            path: "Tests/HoneTestSupport"
         ),
         // The HTTP backend benchmark (benchmarks/http_bench.sh builds it in release mode).
         .executableTarget(
             name: "hone-http-bench",
             dependencies: ["Hone", "HoneSDK", "HoneTestSupport"],
-            path: "benchmarks/http_bench",
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            path: "benchmarks/http_bench"
         ),
         // Benchmarks (not in the test suite): see benchmarks/run_foundation.sh.
         .executableTarget(
             name: "hone-bench",
             dependencies: ["Hone"],
-            path: "benchmarks/hone-bench",
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            path: "benchmarks/hone-bench"
         ),
         // Metric and loader timings for benchmarks/metrics_bench.sh (not part of the test suite).
         .executableTarget(
             name: "hone-bench-metrics",
             dependencies: ["Hone", "HoneSDK"],
-            path: "benchmarks/HoneBenchMetrics",
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            path: "benchmarks/HoneBenchMetrics"
         ),
         // RLPrompt (Deng et al., 2022): soft Q-learning of a discrete prompt policy.
         .target(
@@ -113,12 +125,11 @@ let package = Package(
             path: "Plugins/RLPrompt",
             // Optimized even in debug builds: the policy's dense loops are ~50x slower at -Onone,
             // which would break the plugin's "< 5% of a step" performance contract.
-            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+            swiftSettings: optimizedInDebug
         ),
         .testTarget(
             name: "RLPromptTests",
-            dependencies: ["HonePluginRLPrompt", "Hone", "HoneSDK", "HoneTestSupport", "CHoneABI"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            dependencies: ["HonePluginRLPrompt", "Hone", "HoneSDK", "HoneTestSupport", "CHoneABI"]
         ),
         // GRAM (Li et al., 2023): meta-learned soft-prompt initialization and gradient regulation
         // in the embedding space of the dual encoder.
@@ -130,32 +141,29 @@ let package = Package(
             path: "Plugins/GRAM/Core",
             // Optimized even in debug builds: meta-learning is dense arithmetic over a few thousand
             // parameters, ~50x slower at -Onone.
-            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+            swiftSettings: optimizedInDebug
         ),
         .target(
             name: "HonePluginGRAM",
             dependencies: ["HonePluginGRAMCore", "HoneSDK"],
-            path: "Plugins/GRAM/Entry",
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            path: "Plugins/GRAM/Entry"
         ),
         .testTarget(
             name: "GRAMTests",
-            dependencies: ["HonePluginGRAMCore", "Hone", "HoneSDK", "HoneTestSupport", "CHoneABI"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            dependencies: ["HonePluginGRAMCore", "Hone", "HoneSDK", "HoneTestSupport", "CHoneABI"]
         ),
         // GRAM's acceptance measurement harness (benchmarks/gram_acceptance.sh; not in the test suite).
         .executableTarget(
             name: "hone-bench-gram",
             dependencies: ["Hone", "HoneSDK", "HonePluginGRAMCore"],
             path: "benchmarks/gram-bench",
-            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+            swiftSettings: optimizedInDebug
         ),
         // The BayesPrompt acceptance harness (benchmarks/bayesprompt_acceptance.sh; not in the suite).
         .executableTarget(
             name: "hone-bench-bayesprompt",
             dependencies: ["Hone", "HoneSDK", "HonePluginBayesPromptCore"],
-            path: "benchmarks/bayesprompt_bench",
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            path: "benchmarks/bayesprompt_bench"
         ),
         // BayesPrompt (Li et al., 2024): a Gaussian mixture over unlabeled in-domain features,
         // k-shot features moved toward it by SVGD, sampled into the prompt or an embedding head.
@@ -165,26 +173,23 @@ let package = Package(
             path: "Plugins/BayesPrompt/Core",
             // Optimized even in debug builds: EM over the 6,507 x 384 SemEval pool and SVGD's
             // kernel sums are far slower at -Onone (docs/performance.md).
-            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+            swiftSettings: optimizedInDebug
         ),
         // The plugin library: only the entry point, so tests can link the core beside other plugins.
         .target(
             name: "HonePluginBayesPrompt",
             dependencies: ["HonePluginBayesPromptCore", "HoneSDK"],
-            path: "Plugins/BayesPrompt/Entry",
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            path: "Plugins/BayesPrompt/Entry"
         ),
         .testTarget(
             name: "BayesPromptTests",
-            dependencies: ["HonePluginBayesPromptCore", "Hone", "HoneSDK", "CHoneABI"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            dependencies: ["HonePluginBayesPromptCore", "Hone", "HoneSDK", "CHoneABI"]
         ),
         // Oracle-hint inputs and lead-3 outputs for benchmarks/dsp_acceptance.sh (not part of the test suite).
         .executableTarget(
             name: "dsp-bench",
             dependencies: ["Hone", "HonePluginDirectionalStimulus"],
-            path: "benchmarks/DSPBench",
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            path: "benchmarks/DSPBench"
         ),
         // Directional Stimulus Prompting (Li et al., 2023): a trained keyword-hint policy.
         .target(
@@ -194,26 +199,23 @@ let package = Package(
             exclude: ["Entry"],
             // Optimized even in debug builds: the policy's feature loops are far slower at -Onone,
             // which would break the plugin's "< 5% of an RL step" performance contract.
-            swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-O"])]
+            swiftSettings: optimizedInDebug
         ),
         // Its `hone_plugin_entry_v1`, apart so the tests can link the plugin beside RLPrompt's
         // (all test targets share one executable on Linux, and each plugin exports that symbol).
         .target(
             name: "HonePluginDirectionalStimulusEntry",
             dependencies: ["HonePluginDirectionalStimulus", "HoneSDK"],
-            path: "Plugins/DirectionalStimulus/Entry",
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            path: "Plugins/DirectionalStimulus/Entry"
         ),
         .testTarget(
             name: "DSPTests",
-            dependencies: ["HonePluginDirectionalStimulus", "Hone", "HoneSDK", "HoneTestSupport"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            dependencies: ["HonePluginDirectionalStimulus", "Hone", "HoneSDK", "HoneTestSupport"]
         ),
         .testTarget(
             name: "HoneTests",
             dependencies: ["Hone", "HoneSDK", "HoneTestSupport"],
-            exclude: ["Fixtures"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -2,13 +2,13 @@ import ArgumentParser
 import Foundation
 import Hone
 import HoneSDK
+import Synchronization
 
 /// A counter shared with a signal handler.
-final class ManagedAtomicCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
+final class ManagedAtomicCounter: Sendable {
+    private let value = Atomic<Int>(0)
     /// Adds one and returns the new value.
-    func increment() -> Int { lock.withLock { value += 1; return value } }
+    func increment() -> Int { value.add(1, ordering: .sequentiallyConsistent).newValue }
 }
 
 /// `hone run PIPELINE`: optimize, then score baseline and best prompt on the held-out test split.

@@ -1,5 +1,5 @@
 import Foundation
-import Hone
+@_spi(Internals) @testable import Hone
 import HoneSDK
 import HoneTestSupport
 import XCTest

@@ -13,7 +13,7 @@ import Glibc
 /// 1.0 header loads and runs in this host; a 1.1 Swift SDK given a 1.0-sized host table works and
 /// never reads past it; tables too small for 1.0 are refused naming both sizes.
 final class ABICompatibilityTests: XCTestCase {
-    static var directory = ""
+    nonisolated(unsafe) static var directory = ""  // set once in class setUp, before any test runs
     static let fixtures = TestEnvironment.repository + "/Tests/HoneTests/Fixtures"
 
     override class func setUp() {

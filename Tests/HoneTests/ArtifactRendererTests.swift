@@ -9,7 +9,7 @@ import XCTest
 /// and a Swift plugin answer it per descriptor, and the host's ``PluginArtifactRenderer`` opens,
 /// renders and closes through it, with budgeted backend calls and clear errors naming the plugin.
 final class ArtifactRendererTests: XCTestCase {
-    static var directory = ""
+    nonisolated(unsafe) static var directory = ""  // set once in class setUp, before any test runs
 
     override class func setUp() {
         directory = (try? TestEnvironment.temporaryDirectory("renderer")) ?? NSTemporaryDirectory()

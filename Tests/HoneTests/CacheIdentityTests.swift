@@ -52,7 +52,7 @@ final class CacheIdentityTests: XCTestCase {
     }
 
     /// The hash-scoring backend, saying what produces its answers.
-    private final class IdentifiedBackend: Backend, BackendIdentifying, @unchecked Sendable {
+    private final class IdentifiedBackend: Backend, BackendIdentifying, Sendable {
         let inner = HashScoringBackend()
         var name: String { "identified-hash" }
         var capabilities: Set<BackendCapability> { inner.capabilities }

@@ -5,7 +5,7 @@ import XCTest
 
 /// A test fixture backend: scores "good"/"bad" by keyword and fails on items whose context
 /// contains "FAIL", as an HTTP backend does on an example whose requests failed after retries.
-private final class KeywordFixtureBackend: Backend, @unchecked Sendable {
+private final class KeywordFixtureBackend: Backend, Sendable {
     let name = "keyword-fixture"
     let capabilities: Set<BackendCapability> = [.score]
     var usage: BackendUsage { BackendUsage() }

@@ -1,9 +1,9 @@
 import Foundation
-import Hone
+@_spi(Internals) @testable import Hone
 import XCTest
 
 /// A deterministic embedding backend for tests: bag-of-words counts over a fixed vocabulary.
-final class BagOfWordsEmbedder: Backend, @unchecked Sendable {
+final class BagOfWordsEmbedder: Backend, Sendable {
     let vocabulary: [String]
     let name = "bag-of-words"
     let capabilities: Set<BackendCapability> = [.embed]

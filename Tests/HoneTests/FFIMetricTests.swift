@@ -1,5 +1,6 @@
 import Foundation
 import HoneSDK
+import Synchronization
 import XCTest
 @testable import Hone
 
@@ -19,7 +20,7 @@ final class FFIMetricTests: XCTestCase {
         double not_a_number(const char *p, const char *r) { return 0.0 / 0.0 * (p[0] != 1); }
         """
 
-    private static var library: String?
+    nonisolated(unsafe) private static var library: String?
 
     /// Compiles the C library once per test run (`cc -shared -fPIC`).
     private func compiledLibrary() throws -> String {
@@ -70,12 +71,13 @@ final class FFIMetricTests: XCTestCase {
 
     func testOnePreparedCallServesManyThreadsAtOnce() throws {
         let metric = try FFIMetric(library: try compiledLibrary(), symbol: "length_ratio", signature: "double(const char*, const char*)")
-        let results = UnsafeMutableBufferPointer<Double>.allocate(capacity: 2000)
-        defer { results.deallocate() }
+        let results = Mutex([Double](repeating: -2, count: 2000))
         DispatchQueue.concurrentPerform(iterations: 2000) { k in
-            results[k] = (try? metric.score(input: "", prediction: String(repeating: "x", count: k % 7), reference: "xx")) ?? -1
+            let score = (try? metric.score(input: "", prediction: String(repeating: "x", count: k % 7), reference: "xx")) ?? -1
+            results.withLock { $0[k] = score }
         }
-        for k in 0..<2000 { XCTAssertEqual(results[k], Double(k % 7) / 2) }
+        let scores = results.withLock { $0 }
+        for k in 0..<2000 { XCTAssertEqual(scores[k], Double(k % 7) / 2) }
     }
 
     func testRefusesMissingLibraryNamingIt() {

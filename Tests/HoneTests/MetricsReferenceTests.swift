@@ -6,7 +6,7 @@ import XCTest
 /// Each metric against its reference implementation (rouge-score, sacrebleu, scikit-learn,
 /// the SQuAD and KnowPrompt scorers) on the same inputs from the real datasets.
 final class MetricsReferenceTests: XCTestCase {
-    private static var pairs: (predictions: [String], references: [String])?
+    nonisolated(unsafe) private static var pairs: (predictions: [String], references: [String])?
 
     /// CNN/DailyMail: lead-3 sentences of each article as the prediction, the highlights as the
     /// reference (read once per test run).

@@ -1,7 +1,8 @@
 import Foundation
-import Hone
+@testable import Hone
 import HoneSDK
 import HoneTestSupport
+import Synchronization
 import XCTest
 
 /// The response cache (canonical keys, sample indices, no errors) and the API key's secrecy.
@@ -129,9 +130,8 @@ final class OpenAIBackendCacheAndSecretTests: XCTestCase {
 }
 
 /// Collects call records from the backend's observer.
-final class RecordSink: @unchecked Sendable {
-    private let lock = NSLock()
-    private var records: [HTTPCallRecord] = []
-    func append(_ r: HTTPCallRecord) { lock.withLock { records.append(r) } }
-    var all: [HTTPCallRecord] { lock.withLock { records } }
+final class RecordSink: Sendable {
+    private let records = Mutex<[HTTPCallRecord]>([])
+    func append(_ r: HTTPCallRecord) { records.withLock { $0.append(r) } }
+    var all: [HTTPCallRecord] { records.withLock { $0 } }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hone
 import HoneSDK
 import HoneTestSupport
+import Synchronization
 import XCTest
 
 /// Builds an OpenAIBackend against fixture servers, with fast retries for tests.
@@ -16,18 +17,16 @@ func makeFixtureBackend(_ servers: [FixtureHTTPServer], cache: ResponseCache? = 
 }
 
 /// A thread-safe counter for fixture handlers.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    private var peakValue = 0
+final class Counter: Sendable {
+    private let counts = Mutex((value: 0, peak: 0))
     /// Adds one and returns the value before.
-    func next() -> Int { lock.withLock { defer { value += 1 }; return value } }
+    func next() -> Int { counts.withLock { counts in defer { counts.value += 1 }; return counts.value } }
     /// Enters a section (tracking the peak of concurrent entries).
-    func enter() { lock.withLock { value += 1; peakValue = max(peakValue, value) } }
+    func enter() { counts.withLock { $0.value += 1; $0.peak = max($0.peak, $0.value) } }
     /// Leaves a section.
-    func leave() { lock.withLock { value -= 1 } }
+    func leave() { counts.withLock { $0.value -= 1 } }
     /// The highest count seen inside sections.
-    var peak: Int { lock.withLock { peakValue } }
+    var peak: Int { counts.withLock { $0.peak } }
 }
 
 /// A temporary directory removed at the end of the test.

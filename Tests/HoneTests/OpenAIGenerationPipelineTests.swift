@@ -3,7 +3,7 @@ import HoneSDK
 import HoneTestSupport
 import XCTest
 
-@testable import Hone
+@_spi(Internals) @testable import Hone
 
 /// A generation pipeline on the `openai` backend's `generate`, against the FixtureHTTPServer
 /// answering in OpenAI's chat format and in vLLM's completions format. The fixture "model"

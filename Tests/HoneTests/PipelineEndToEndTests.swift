@@ -6,7 +6,7 @@ import XCTest
 
 /// Whole pipelines on the embedded e5 model: the CLI, result.json, and the test split's privacy.
 final class PipelineEndToEndTests: XCTestCase {
-    static var cacheDirectory = ""
+    nonisolated(unsafe) static var cacheDirectory = ""  // set once in class setUp, before any test runs
 
     override class func setUp() {
         cacheDirectory = (try? TestEnvironment.temporaryDirectory("e2e-cache")) ?? NSTemporaryDirectory()

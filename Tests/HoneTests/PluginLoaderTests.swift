@@ -7,7 +7,7 @@ import XCTest
 
 /// Every refusal of the plugin loader, each with its message, and none of them crashing the host.
 final class PluginLoaderTests: XCTestCase {
-    static var directory = ""
+    nonisolated(unsafe) static var directory = ""  // set once in class setUp, before any test runs
     static let fixture = TestEnvironment.repository + "/Tests/HoneTests/Fixtures/fixture_plugin.c"
 
     override class func setUp() {

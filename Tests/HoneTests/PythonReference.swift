@@ -58,7 +58,8 @@ enum PythonReference {
         }
     }
 
-    private static let session: Result<Session, Error> = {
+    // Made once, on first use (a static `let` is initialized exactly once), and used by one test at a time.
+    nonisolated(unsafe) private static let session: Result<Session, Error> = {
         guard run(["python3", "-c", "import sys"]).status == 0 else {
             return .failure(XCTSkip("python3 is not installed; the reference-implementation checks need it"))
         }

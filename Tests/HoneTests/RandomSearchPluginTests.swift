@@ -2,6 +2,7 @@ import Foundation
 import Hone
 import HoneSDK
 import Logging
+import Synchronization
 import XCTest
 
 /// The built-in random search (`libHonePluginRandomSearch.so`, the C example compiled by
@@ -36,12 +37,11 @@ final class RandomSearchPluginTests: XCTestCase {
     }
 
     /// Keeps the messages a logger receives.
-    private final class LogRecorder: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [(level: Logger.Level, text: String)] = []
+    private final class LogRecorder: Sendable {
+        private let lines = Mutex<[(level: Logger.Level, text: String)]>([])
 
-        func append(_ level: Logger.Level, _ text: String) { lock.withLock { lines.append((level, text)) } }
-        func messages(at level: Logger.Level) -> [String] { lock.withLock { lines.filter { $0.level == level }.map(\.text) } }
+        func append(_ level: Logger.Level, _ text: String) { lines.withLock { $0.append((level, text)) } }
+        func messages(at level: Logger.Level) -> [String] { lines.withLock { $0.filter { $0.level == level }.map(\.text) } }
     }
 
     /// A log handler that hands every message to a ``LogRecorder``.

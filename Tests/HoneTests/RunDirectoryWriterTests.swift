@@ -22,7 +22,7 @@ final class RunDirectoryWriterTests: XCTestCase {
         defer { holder.release() }
         let run = try TinyRun.make(runDirectory: dir)
         XCTAssertThrowsError(try run.runner.run(run.prepared)) { error in
-            XCTAssertTrue("\(error)".contains("in use by another hone run (pid \(getpid())"), "\(error)")
+            XCTAssertTrue("\(error)".contains("in use by another Hone run (pid \(getpid())"), "\(error)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/" + RunLedger.fileName), "the refused run wrote no ledger")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/result.json"))

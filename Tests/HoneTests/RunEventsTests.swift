@@ -1,5 +1,6 @@
 import Foundation
 import HoneSDK
+import Synchronization
 import XCTest
 
 @testable import Hone
@@ -7,11 +8,10 @@ import XCTest
 /// The run's event stream (`events.jsonl`, ``PipelineRunner/onEvent``) and the live progress
 /// line: in process, random search on the hash-scoring backend.
 final class RunEventsTests: XCTestCase {
-    private final class Collected: @unchecked Sendable {
-        private let lock = NSLock()
-        private var events: [RunEvent] = []
-        func add(_ e: RunEvent) { lock.withLock { events.append(e) } }
-        var all: [RunEvent] { lock.withLock { events } }
+    private final class Collected: Sendable {
+        private let events = Mutex<[RunEvent]>([])
+        func add(_ e: RunEvent) { events.withLock { $0.append(e) } }
+        var all: [RunEvent] { events.withLock { $0 } }
     }
 
     func testEventStreamRecordsTheRunItsStageEveryCandidateProgressAndTheEnd() throws {

@@ -210,7 +210,9 @@ final class RunLedgerTests: XCTestCase {
         XCTAssertThrowsError(try PromptExport(directory: dir + "/run")) { error in
             let message = String(describing: error)
             XCTAssertTrue(message.contains("the run is failed"), message)
-            XCTAssertTrue(message.contains("hone resume"), message)
+            XCTAssertTrue(message.contains("resume it to finish"), message)
+            XCTAssertFalse(message.contains("hone resume"), message)
+            XCTAssertEqual((error as? LedgerError)?.remedy, .resumeRun(directory: dir + "/run"))
         }
         let second = try makeRun(in: dir, stages: [["plugin": "org.hone.test.checkpointing", "budget": ["calls": 50]]],
                                  optimizers: [CheckpointingOptimizer(failFirstAttempt: false)])
@@ -262,8 +264,9 @@ private final class CheckpointingOptimizer: Optimizer {
     let id = "org.hone.test.checkpointing"
     let requiredCapabilities: [BackendCapability] = [.score]
     let failFirstAttempt: Bool
-    var loadedCheckpoint: JSONValue?
-    var budgetAtStart: BudgetStatus?
+    // Written by `optimize` on the stage's thread, read by the test after `run` returned.
+    nonisolated(unsafe) var loadedCheckpoint: JSONValue?
+    nonisolated(unsafe) var budgetAtStart: BudgetStatus?
 
     init(failFirstAttempt: Bool) { self.failFirstAttempt = failFirstAttempt }
 

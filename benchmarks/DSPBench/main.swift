@@ -1,5 +1,5 @@
 import Foundation
-import Hone
+@_spi(Internals) import Hone
 import HonePluginDirectionalStimulus
 
 /// Helpers of benchmarks/dsp_acceptance.sh for the two rows no prompt artifact can produce:

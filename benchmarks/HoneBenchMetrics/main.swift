@@ -5,7 +5,7 @@
 //
 // Prints one line of `key=value` pairs; the script puts them next to rouge-score's figures.
 import Foundation
-import Hone
+@_spi(Internals) import Hone
 import HoneSDK
 
 /// CPU time of this process spent in `body`, in milliseconds (the machine is shared, so wall

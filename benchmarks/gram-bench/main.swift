@@ -134,7 +134,7 @@ try FileManager.default.createDirectory(atPath: (outPath as NSString).deletingLa
 _ = FileManager.default.createFile(atPath: outPath, contents: nil)
 let output = FileHandle(forWritingAtPath: outPath)!
 var rows: [Row] = []
-func emit(_ row: Row) {
+@MainActor func emit(_ row: Row) {
     rows.append(row)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]

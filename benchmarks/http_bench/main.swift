@@ -11,6 +11,7 @@ import Foundation
 import Hone
 import HoneSDK
 import HoneTestSupport
+import Synchronization
 
 struct Options {
     var seconds = 8.0
@@ -42,10 +43,8 @@ struct Options {
 }
 
 /// Calls `body` from `threads` threads until `seconds` pass; returns completed calls per second.
-final class Tally: @unchecked Sendable {
-    let lock = NSLock()
-    var done = 0
-    var errors = 0
+final class Tally: Sendable {
+    let counts = Mutex((done: 0, errors: 0))
 }
 
 func drive(threads: Int, seconds: Double, _ body: @escaping @Sendable () throws -> Void) -> (rate: Double, errors: Int) {
@@ -61,12 +60,13 @@ func drive(threads: Int, seconds: Double, _ body: @escaping @Sendable () throws 
             while Date() < deadline {
                 do { try body(); mine += 1 } catch { failed += 1 }
             }
-            tally.lock.withLock { tally.done += mine; tally.errors += failed }
+            tally.counts.withLock { $0.done += mine; $0.errors += failed }
             group.leave()
         }.start()
     }
     group.wait()
-    return (Double(tally.done) / Date().timeIntervalSince(start), tally.errors)
+    let (done, errors) = tally.counts.withLock { ($0.done, $0.errors) }
+    return (Double(done) / Date().timeIntervalSince(start), errors)
 }
 
 /// Runs wrk posting `body` to `url`; returns its Requests/sec.

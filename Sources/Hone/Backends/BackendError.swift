@@ -1,3 +1,4 @@
+import Foundation
 /// A backend failed or was asked for something it cannot do.
 public struct BackendError: Error, CustomStringConvertible, Sendable {
     /// What went wrong and what to do about it.
@@ -17,4 +18,9 @@ public struct BackendError: Error, CustomStringConvertible, Sendable {
     public static func unsupported(_ capability: BackendCapability, backend: String) -> BackendError {
         BackendError("backend \(backend) does not offer '\(capability.rawValue)'; choose a backend that does (see docs/backends.md)")
     }
+}
+
+extension BackendError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

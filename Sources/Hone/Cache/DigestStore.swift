@@ -4,6 +4,9 @@ import Foundation
 /// table (`key BLOB PRIMARY KEY, value BLOB, created REAL`). The one mechanism behind the
 /// embedding cache and the backend-answer cache: each supplies its table and how its values
 /// become bytes.
+///
+/// `@unchecked Sendable`: it owns two prepared SQLite statements (C handles), which run only inside
+/// the database's lock; the in-memory map is guarded by `lock`.
 final class DigestStore<Value>: @unchecked Sendable {
     private let database: SQLiteDatabase?
     private let table: String

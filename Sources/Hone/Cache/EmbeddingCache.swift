@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Keys are SHA-256 of (model id, role, text), so a text is never embedded twice, within a
 /// run or across runs, and two models never share vectors. Vectors are stored as float32 blobs.
-public final class EmbeddingCache: @unchecked Sendable {
+public final class EmbeddingCache: Sendable {
     private let values: DigestStore<[Float]>
 
     /// A cache key: the digest of model, role and text.

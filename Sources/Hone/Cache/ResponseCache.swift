@@ -12,7 +12,7 @@ import HoneSDK
 /// A backend reads and writes through ``namespaced(_:)``, which mixes what produces its answers
 /// (``BackendIdentifying/cacheNamespace``: e.g. the server's address) into every key, so the
 /// answers of one server are never served for another.
-public final class ResponseCache: @unchecked Sendable {
+public final class ResponseCache: Sendable {
     private let values: DigestStore<JSONValue>
     private let namespace: [UInt8]
 

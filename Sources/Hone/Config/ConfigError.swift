@@ -1,3 +1,4 @@
+import Foundation
 /// A pipeline config (or a plugin's stage config) is not acceptable.
 ///
 /// The message names the JSON path (`$.task.labels[1].verbalizer`) and says what was expected,
@@ -27,4 +28,9 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
         copy.file = file
         return copy
     }
+}
+
+extension ConfigError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

@@ -7,9 +7,9 @@ import HoneSDK
 /// `items`, `enum`, `const`, `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`,
 /// `minLength`, `maxLength`, `minItems`, `maxItems`. Other keywords (`description`,
 /// `default`, `title`, ...) are ignored.
-public enum JSONSchemaValidator {
+enum JSONSchemaValidator {
     /// Throws the first violation found, as a ``ConfigError`` at `path`.
-    public static func validate(_ value: JSONValue, against schema: JSONValue, path: String = "$") throws {
+    static func validate(_ value: JSONValue, against schema: JSONValue, path: String = "$") throws {
         guard case .object(let s) = schema else { return }
         if let types = s["type"] {
             let names = types.arrayValue?.compactMap(\.stringValue) ?? [types.stringValue].compactMap { $0 }

@@ -4,7 +4,7 @@
 enum RunName {
     /// Throws a ``ConfigError`` at `path` unless `name` is a single, ordinary folder name.
     static func check(_ name: String, path: String) throws {
-        let fix = "use letters, digits, '-', '_' or '.' (e.g. \"sst2-demo\"); to write elsewhere, give --out or output_dir"
+        let fix = "use letters, digits, '-', '_' or '.' (e.g. \"sst2-demo\"); to write elsewhere, set the output directory (output_dir)"
         guard !name.isEmpty else { throw ConfigError(path: path, message: "the name is empty; \(fix)") }
         if name.contains("/") || name.contains("\\") {
             throw ConfigError(path: path, message: "the name \"\(name)\" holds a path separator, so runs/<name> would leave the runs folder; \(fix)")

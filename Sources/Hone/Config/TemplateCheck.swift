@@ -8,13 +8,13 @@
 ///
 /// Classification templates use ``classification`` (`{prompt}` and `{input}`); a task kind
 /// with other slots passes its own list to ``check(_:slots:path:)``.
-public enum TemplateCheck {
+enum TemplateCheck {
     /// The slots of a classification (and generation) template.
-    public static let classification = ["prompt", "input"]
+    static let classification = ["prompt", "input"]
 
     /// Throws a ``ConfigError`` at `path` when `template` names a slot not in `slots`, lacks one
     /// of them, or names one more than once.
-    public static func check(_ template: String, slots: [String] = classification, path: String) throws {
+    static func check(_ template: String, slots: [String] = classification, path: String) throws {
         var counts: [String: Int] = [:]
         for name in slotNames(in: template) { counts[name, default: 0] += 1 }
         let expected = slots.map { "{\($0)}" }.joined(separator: " and ")

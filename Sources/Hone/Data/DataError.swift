@@ -1,3 +1,4 @@
+import Foundation
 /// A dataset file could not be read as configured. Names the file and, where it applies, the
 /// line (or, for JSON documents, the record).
 public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -21,4 +22,9 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         "\(file)\(line.map { ":\($0)" } ?? "")\(record.map { " (\($0))" } ?? ""): \(message)"
     }
+}
+
+extension DataError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

@@ -1,26 +1,26 @@
 /// Divides one list of examples into train, dev and the rest by a ``SplitConfig``, with a
 /// seeded shuffle that does not depend on the standard library's shuffle algorithm.
-public struct DatasetSplitter: Sendable {
+struct DatasetSplitter: Sendable {
     /// How the examples are divided.
-    public var config: SplitConfig
+    var config: SplitConfig
 
     /// Creates a splitter.
-    public init(config: SplitConfig) { self.config = config }
+    init(config: SplitConfig) { self.config = config }
 
     /// The result of a division. Each part keeps the source's order.
-    public struct Parts: Sendable {
+    struct Parts: Sendable {
         /// The train examples.
-        public var train: [LabeledExample]
+        var train: [LabeledExample]
         /// The dev examples.
-        public var dev: [LabeledExample]
+        var dev: [LabeledExample]
         /// Everything not chosen for train or dev.
-        public var rest: [LabeledExample]
+        var rest: [LabeledExample]
     }
 
     /// Divides `examples`; `labels` (the task's label names, in order) are the classes for a
     /// per-class split. Throws a ``ConfigError`` when a per-class split has no classes (a
     /// generation task) and a ``DataError`` (on `file`) when a class has too few examples.
-    public func divide(_ examples: [LabeledExample], labels: [String], seed: UInt64, file: String) throws -> Parts {
+    func divide(_ examples: [LabeledExample], labels: [String], seed: UInt64, file: String) throws -> Parts {
         var rng = SplitMix64(seed: (config.seed ?? seed) ^ 0x5B11_7C0F_FEE0_0000)
         let order = DatasetSplitter.shuffledIndices(examples.count, using: &rng)
         var trainIndices: [Int] = [], devIndices: [Int] = []
@@ -56,7 +56,7 @@ public struct DatasetSplitter: Sendable {
 
     /// `0..<count` in a Fisher–Yates order drawn from `rng` (unbiased bounded draws), the same
     /// on every platform and Swift version.
-    public static func shuffledIndices(_ count: Int, using rng: inout SplitMix64) -> [Int] {
+    static func shuffledIndices(_ count: Int, using rng: inout SplitMix64) -> [Int] {
         var indices = Array(0..<count)
         guard count > 1 else { return indices }
         for i in stride(from: count - 1, to: 0, by: -1) {

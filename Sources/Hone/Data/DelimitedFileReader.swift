@@ -3,7 +3,7 @@
 /// Handles LF and CRLF line ends and a UTF-8 byte-order mark. Blank lines are not rows. A row
 /// with a different number of fields than the header, or one that is not valid UTF-8, is a
 /// ``DataError`` naming the file and line (or, under ``BadRowPolicy/skip``, a ``SkippedRow``).
-public struct DelimitedFileReader: Sendable {
+@_spi(Internals) public struct DelimitedFileReader: Sendable {
     /// The column separator (one ASCII character).
     public var separator: UInt8
     /// Whether double quotes are processed.

@@ -1,5 +1,5 @@
 /// One data row of a delimited file.
-public struct DelimitedRow: Sendable {
+@_spi(Internals) public struct DelimitedRow: Sendable {
     /// 1-based line number where the row starts.
     public var line: Int
     /// The fields, one per header column.
@@ -7,7 +7,7 @@ public struct DelimitedRow: Sendable {
 }
 
 /// A delimited file: its header and its data rows.
-public struct DelimitedTable: Sendable {
+@_spi(Internals) public struct DelimitedTable: Sendable {
     /// The column names, from the first non-blank line.
     public var header: [String]
     /// The data rows, in file order.

@@ -8,7 +8,7 @@ import HoneSDK
 ///
 /// An `embedding_head` prompt is applied with the backend's embeddings instead
 /// (``EmbeddingHeadScorer``); a `rendered` prompt fills `{prompt}` with each input's own text.
-public final class ClassificationEvaluator: Evaluator, @unchecked Sendable {
+public final class ClassificationEvaluator: Evaluator, Sendable {
     public let metric: String
     /// Classification.
     public var taskType: TaskType { .classification }
@@ -20,7 +20,7 @@ public final class ClassificationEvaluator: Evaluator, @unchecked Sendable {
     /// Labels in index order.
     public let labels: [TaskLabel]
     /// The largest fraction of a request's items the backend may fail on before the request
-    /// fails; failed items are left out of the metric and counted in ``PromptScore/failed``.
+    /// fails; failed items are left out of the metric and counted in `PromptScore.failed`.
     public let maxFailureRate: Double
     /// The label index the metric leaves out (`micro_f1`'s null class), if any.
     public let nullLabel: Int?

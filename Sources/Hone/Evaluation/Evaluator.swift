@@ -20,8 +20,8 @@ public protocol Evaluator: Sendable {
     /// One score per prompt, in order, over `examples`; with `options.details`, per-example
     /// outcomes too (their indices are the examples' own).
     ///
-    /// Prompts may be of any ``PromptArtifact/Kind``: a `rendered` artifact is applied through
-    /// its ``PromptArtifact/perInput`` texts (one per example) or, without them, through the
+    /// Prompts may be of any `PromptArtifact.Kind`: a `rendered` artifact is applied through
+    /// its `PromptArtifact.perInput` texts (one per example) or, without them, through the
     /// evaluator's ``PromptRendering``; an `embedding_head` needs an evaluator that classifies
     /// with embeddings.
     func evaluate(_ prompts: [PromptArtifact], on examples: [IndexedExample], options: EvaluationOptions) throws -> [PromptScore]
@@ -52,6 +52,6 @@ public struct EvaluationOptions: Sendable {
     }
 }
 
-/// The host's template renderer, now ``PromptTemplate`` in HoneSDK so plugins render exactly
+/// The host's template renderer, now `PromptTemplate` in HoneSDK so plugins render exactly
 /// as the host does.
 public typealias TemplateRenderer = PromptTemplate

@@ -10,7 +10,7 @@ import HoneSDK
 /// Per-example outcomes carry the generated text, the reference, the task metric and every
 /// cheap text metric (`rouge1`, `rouge2`, `rougeL`, `rougeLsum`, `exact_match`), so optimizers
 /// can shape rewards from them.
-public final class GenerationEvaluator: Evaluator, @unchecked Sendable {
+public final class GenerationEvaluator: Evaluator, Sendable {
     /// The metric as the config gives it.
     public let metricSpec: MetricSpec
     public var metric: String { metricSpec.name }

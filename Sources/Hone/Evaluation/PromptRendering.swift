@@ -1,10 +1,11 @@
 import Foundation
 import HoneSDK
+import Synchronization
 
 /// A renderer opened for one `rendered` artifact: it writes the `{prompt}` text of each input.
 ///
 /// It sees inputs only, never labels or references.
-public protocol ArtifactRendering: AnyObject {
+public protocol ArtifactRendering: AnyObject, Sendable {
     /// One `{prompt}` text per input, in order.
     func render(_ inputs: [String]) throws -> [String]
 }
@@ -37,25 +38,28 @@ public struct ArtifactError: Error, CustomStringConvertible, Sendable {
 /// Renderers stay open for the life of this object, one per (artifact, context); the texts
 /// they wrote are remembered per (artifact, input), so an artifact scored on train, dev and
 /// test renders each input once.
-public final class PromptRendering: @unchecked Sendable {
+public final class PromptRendering: Sendable {
     /// Where renderers come from (nil: rendered artifacts without per-input texts are refused).
     public let source: (any ArtifactRendererSource)?
     /// The context renderers use when the caller gives none (the host's own scorings).
-    public let hostContext: () -> StageContext?
+    public let hostContext: @Sendable () -> StageContext?
 
-    private let lock = NSLock()
-    private var open: [String: any ArtifactRendering] = [:]
-    private var texts: [String: String] = [:]
+    /// The renderers opened and the texts they wrote.
+    private struct Memory {
+        var open: [String: any ArtifactRendering] = [:]
+        var texts: [String: String] = [:]
+    }
+    private let memory = Mutex(Memory())
     private static let rememberedTexts = 200_000
 
     /// Creates a rendering step over `source`; `hostContext` makes the context of the host's
     /// own scorings when no caller gives one.
-    public init(source: (any ArtifactRendererSource)?, hostContext: @escaping () -> StageContext? = { nil }) {
+    public init(source: (any ArtifactRendererSource)?, hostContext: @escaping @Sendable () -> StageContext? = { nil }) {
         self.source = source
         self.hostContext = hostContext
     }
 
-    /// `prompts` with every `rendered` artifact's ``PromptArtifact/perInput`` filled for
+    /// `prompts` with every `rendered` artifact's `PromptArtifact.perInput` filled for
     /// `inputs` (given ones are checked for their count); other kinds are returned as they are.
     public func materialize(_ prompts: [PromptArtifact], inputs: [String], context: StageContext?) throws -> [PromptArtifact] {
         try prompts.map { prompt in
@@ -72,9 +76,9 @@ public final class PromptRendering: @unchecked Sendable {
         let identity = prompt.identity
         var result = [String?](repeating: nil, count: inputs.count)
         var missing: [Int] = []
-        lock.withLock {
+        memory.withLock { memory in
             for (k, input) in inputs.enumerated() {
-                if let t = texts[identity + "\u{1F}" + input] { result[k] = t } else { missing.append(k) }
+                if let t = memory.texts[identity + "\u{1F}" + input] { result[k] = t } else { missing.append(k) }
             }
         }
         if !missing.isEmpty {
@@ -85,9 +89,9 @@ public final class PromptRendering: @unchecked Sendable {
                 throw ArtifactError("the renderer of \(prompt.method ?? "?") returned \(rendered.count) prompts for \(unique.count) inputs; it must return one per input")
             }
             let byInput = Dictionary(uniqueKeysWithValues: zip(unique, rendered))
-            lock.withLock {
-                if texts.count + unique.count > PromptRendering.rememberedTexts { texts.removeAll(keepingCapacity: true) }
-                for (input, text) in byInput { texts[identity + "\u{1F}" + input] = text }
+            memory.withLock { memory in
+                if memory.texts.count + unique.count > PromptRendering.rememberedTexts { memory.texts.removeAll(keepingCapacity: true) }
+                for (input, text) in byInput { memory.texts[identity + "\u{1F}" + input] = text }
             }
             for k in missing { result[k] = byInput[inputs[k]] }
         }
@@ -125,9 +129,14 @@ public final class PromptRendering: @unchecked Sendable {
             throw ArtifactError("no host context to render \(prompt.method ?? "?")'s artifact in")
         }
         let key = prompt.identity + "\u{1F}\(ObjectIdentifier(context).hashValue)"
-        if let r = lock.withLock({ open[key] }) { return r }
+        if let r = memory.withLock({ $0.open[key] }) { return r }
         let r = try source.openRenderer(for: prompt, context: context)
-        lock.withLock { open[key] = r }
+        memory.withLock { $0.open[key] = r }
         return r
     }
+}
+
+extension ArtifactError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

@@ -8,17 +8,17 @@ import Synchronization
 /// A new `hone run` into a directory starts the file afresh (as it does the ledger); `hone
 /// resume` appends to it, so the file tells every session in order. The format is in
 /// docs/runs.md.
-public final class RunEventLog: Sendable {
+final class RunEventLog: Sendable {
     /// The file's name inside a run directory.
-    public static let fileName = "events.jsonl"
+    static let fileName = "events.jsonl"
 
     /// The file.
-    public let path: String
+    let path: String
     private let handle: Mutex<FileHandle>
 
     /// Opens `directory/events.jsonl` for appending (creating the directory and file), or
     /// starts it empty when `fresh`.
-    public init(directory: String, fresh: Bool) throws {
+    init(directory: String, fresh: Bool) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = directory + "/" + Self.fileName
         if fresh || !FileManager.default.fileExists(atPath: path) {
@@ -35,14 +35,14 @@ public final class RunEventLog: Sendable {
 
     /// Appends `event` as one line, stamped with `time`. A failed write is thrown (the runner
     /// logs it; the run goes on).
-    public func append(_ event: RunEvent, time: Date = Date()) throws {
+    func append(_ event: RunEvent, time: Date = Date()) throws {
         let data = Data((event.line(time: time) + "\n").utf8)
         try handle.withLock { try $0.write(contentsOf: data) }
     }
 
     /// The events recorded in `directory/events.jsonl`, each as its JSON object, in order. A
     /// line that does not parse (a run killed in the middle of writing one) is skipped.
-    public static func events(in directory: String) throws -> [JSONValue] {
+    static func events(in directory: String) throws -> [JSONValue] {
         let file = directory + "/" + fileName
         guard let data = FileManager.default.contents(atPath: file) else {
             throw LedgerError("\(file) is missing: the run directory holds no event stream (runs made before Hone wrote one have none)")

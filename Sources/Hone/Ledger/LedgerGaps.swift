@@ -1,5 +1,6 @@
 import Foundation
 import HoneSDK
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -15,17 +16,19 @@ import Glibc
 /// and with the next write that succeeds, a `ledger_gaps` row per session (how many writes
 /// failed, the first error). ``RunLedger/accountingGaps()`` reads both; `hone resume` warns
 /// that the run's call counts cannot be trusted.
-final class LedgerGaps: @unchecked Sendable {
-    private let lock = NSLock()
-    private var failed = 0
-    private var recorded = 0
-    private var firstError: String?
+final class LedgerGaps: Sendable {
+    private struct Counts {
+        var failed = 0
+        var recorded = 0
+        var firstError: String?
+    }
+    private let counts = Mutex(Counts())
 
     /// Notes a failed write of the ledger at `path`.
     func noteFailure(_ error: Error, ledger path: String) {
-        lock.withLock {
-            failed += 1
-            if firstError == nil { firstError = "\(error)" }
+        counts.withLock { counts in
+            counts.failed += 1
+            if counts.firstError == nil { counts.firstError = "\(error)" }
         }
         let fd = open(path + LedgerGaps.markerSuffix, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         if fd >= 0 { close(fd) }
@@ -33,14 +36,14 @@ final class LedgerGaps: @unchecked Sendable {
 
     /// The failures not yet written to the ledger, marking them written.
     func pending() -> (failed: Int, firstError: String)? {
-        lock.withLock {
-            guard failed > recorded, let firstError else { return nil }
-            return (failed, firstError)
+        counts.withLock { counts in
+            guard counts.failed > counts.recorded, let firstError = counts.firstError else { return nil }
+            return (counts.failed, firstError)
         }
     }
 
     /// Marks `count` failures as recorded (after the transaction that wrote them committed).
-    func recorded(_ count: Int) { lock.withLock { recorded = max(recorded, count) } }
+    func recorded(_ count: Int) { counts.withLock { $0.recorded = max($0.recorded, count) } }
 
     /// The marker file's suffix after the ledger's path.
     static let markerSuffix = "-incomplete"

@@ -45,9 +45,10 @@ public struct PromptExport: Sendable {
         let run = report.run
         guard let best = report.bestScores else {
             let state = run.status == .running ? "is running (or was killed)" : "is \(run.status.rawValue)"
-            let fix = run.status == .running ? "wait for it to finish or, if it was killed, continue it with `hone resume \(directory)`"
-                : "finish it with `hone resume \(directory)`"
-            throw LedgerError("\(directory): the run \(state) and has no best prompt scored on test yet; \(fix), then export")
+            let fix = run.status == .running ? "wait for it to finish or, if it was killed, resume it to continue"
+                : "resume it to finish"
+            throw LedgerError("\(directory): the run \(state) and has no best prompt scored on test yet; \(fix), then export",
+                              remedy: .resumeRun(directory: directory))
         }
         self.directory = directory
         prompt = best.prompt
@@ -101,11 +102,11 @@ public struct PromptExport: Sendable {
                 let why = prompt.kind == .rendered
                     ? "its {prompt} text is written for each input by \(prompt.method ?? "its plugin")'s renderer, so no one filled template exists"
                     : "it classifies with learned class vectors (an embedding head) that a filled template cannot carry"
-                throw LedgerError("\(directory): the optimized prompt is a \(prompt.kind.rawValue) artifact: \(why); export --format artifact and apply it with `hone apply --artifact`, or --format json")
+                throw LedgerError("\(directory): the optimized prompt is a \(prompt.kind.rawValue) artifact: \(why); export it in the artifact format and apply that artifact, or export it as json")
             }
             guard let filledTemplate else {
                 let why = ledgerProblem == nil ? "the run recorded no config" : "the config was recorded only in the ledger, which cannot be read"
-                throw LedgerError("\(directory): \(why), so its template is unknown; export --format text, artifact or json instead")
+                throw LedgerError("\(directory): \(why), so its template is unknown; export it as text, artifact or json instead")
             }
             return filledTemplate + "\n"
         case .json:

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -17,20 +18,21 @@ import Glibc
 /// > Warning: `flock` locks belong to an open file description, so two runners in one
 /// > process exclude each other too. On network file systems without `flock` support the
 /// > refusal may not happen; keep run directories on local disks.
-public final class RunDirectoryLock: @unchecked Sendable {
+final class RunDirectoryLock: Sendable {
     /// The lock file's name inside a run directory.
-    public static let fileName = "run.lock"
+    static let fileName = "run.lock"
 
     /// The lock file.
-    public let path: String
+    let path: String
     /// The PID recorded by an earlier holder that ended without releasing (a stale lock taken
     /// over), or nil.
-    public let staleHolder: Int32?
-    private var descriptor: Int32
+    let staleHolder: Int32?
+    /// The lock file's descriptor while held, -1 once released.
+    private let descriptor: Mutex<Int32>
 
     private init(path: String, descriptor: Int32, staleHolder: Int32?) {
         self.path = path
-        self.descriptor = descriptor
+        self.descriptor = Mutex(descriptor)
         self.staleHolder = staleHolder
     }
 
@@ -39,12 +41,12 @@ public final class RunDirectoryLock: @unchecked Sendable {
     /// Takes the lock of `directory` (created if missing) without waiting. Throws a
     /// ``RunDirectoryLockError`` naming the holder's PID when another writer holds it, or the
     /// path and the OS reason when the lock file cannot be created.
-    public static func acquire(_ directory: String) throws -> RunDirectoryLock {
+    static func acquire(_ directory: String) throws -> RunDirectoryLock {
         let path = directory + "/" + fileName
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw RunDirectoryLockError("cannot create the run directory \(directory): \(FileSystemReason.describe(error)); choose another --out")
+            throw RunDirectoryLockError("cannot create the run directory \(directory): \(FileSystemReason.describe(error)); choose another output directory", remedy: .chooseOutputDirectory)
         }
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
         guard fd >= 0 else {
@@ -56,7 +58,8 @@ public final class RunDirectoryLock: @unchecked Sendable {
             Glibc.close(fd)
             if reason == EWOULDBLOCK {
                 throw RunDirectoryLockError(
-                    "\(directory) is in use by another hone run (pid \(previous.map(String.init) ?? "unknown"), lock \(path)); wait for it to end, stop it, or give another --out")
+                    "\(directory) is in use by another Hone run (pid \(previous.map(String.init) ?? "unknown"), lock \(path)); wait for it to end, stop it, or choose another output directory",
+                    remedy: .chooseOutputDirectory)
             }
             throw RunDirectoryLockError("cannot lock \(path): \(FileSystemReason.errno(reason))")
         }
@@ -70,7 +73,7 @@ public final class RunDirectoryLock: @unchecked Sendable {
     }
 
     /// The PID a lock file names, when it holds one.
-    public static func holder(of directory: String) -> Int32? {
+    static func holder(of directory: String) -> Int32? {
         let fd = Glibc.open(directory + "/" + fileName, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { Glibc.close(fd) }
@@ -78,7 +81,7 @@ public final class RunDirectoryLock: @unchecked Sendable {
     }
 
     /// Whether another process holds the lock of `directory` now (a run is writing there).
-    public static func isHeld(_ directory: String) -> Bool {
+    static func isHeld(_ directory: String) -> Bool {
         let fd = Glibc.open(directory + "/" + fileName, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { return false }
         defer { Glibc.close(fd) }
@@ -91,11 +94,13 @@ public final class RunDirectoryLock: @unchecked Sendable {
 
     /// Releases the lock (also done when the lock is deallocated or the process ends). The
     /// file stays, with the PID of its last holder.
-    public func release() {
-        guard descriptor >= 0 else { return }
-        _ = flock(descriptor, LOCK_UN)
-        Glibc.close(descriptor)
-        descriptor = -1
+    func release() {
+        descriptor.withLock { descriptor in
+            guard descriptor >= 0 else { return }
+            _ = flock(descriptor, LOCK_UN)
+            Glibc.close(descriptor)
+            descriptor = -1
+        }
     }
 
     private static func readPID(_ fd: Int32) -> Int32? {
@@ -107,11 +112,22 @@ public final class RunDirectoryLock: @unchecked Sendable {
 }
 
 /// A run directory is in use by another writer, or its lock cannot be taken.
-public struct RunDirectoryLockError: Error, CustomStringConvertible, Sendable {
+public struct RunDirectoryLockError: RemediableError, CustomStringConvertible, Sendable {
     /// What went wrong and what to do.
     public var message: String
+    /// The fix the error proposes, for a front end to spell in its own terms.
+    public var remedy: ErrorRemedy?
+
     /// Creates the error.
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, remedy: ErrorRemedy? = nil) {
+        self.message = message
+        self.remedy = remedy
+    }
     /// The message.
     public var description: String { message }
+}
+
+extension RunDirectoryLockError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

@@ -10,11 +10,15 @@ import HoneSDK
 /// statements, and one transaction per evaluate request or backend call. Once the run has
 /// started, a write that fails is logged by the caller and never fails the run.
 ///
-/// A ledger carries SQLite's `application_id` "Hone" (``LedgerFileIdentity``): a file named
+/// A ledger carries SQLite's `application_id` "Hone" (`LedgerFileIdentity`): a file named
 /// `ledger.sqlite` that is not a Hone ledger is never replaced and never written into.
 ///
 /// > Warning: a ledger records; it is not a lock. Writers hold the run directory's
-/// > ``RunDirectoryLock`` for the life of the run, so two never write one ledger.
+/// > `RunDirectoryLock` for the life of the run, so two never write one ledger.
+///
+/// `@unchecked Sendable`: it owns SQLite statements prepared once (C handles), which run only
+/// inside the database's lock (`SQLiteDatabase`); `session` is set while the ledger is opened
+/// for a resume, before it is shared.
 public final class RunLedger: @unchecked Sendable {
     /// The ledger's file name inside a run directory.
     public static let fileName = "ledger.sqlite"
@@ -85,7 +89,7 @@ public final class RunLedger: @unchecked Sendable {
     /// Creates a fresh ledger in `directory` (created if missing), replacing an earlier Hone
     /// ledger: a new `hone run` into a run directory starts a new record, as it writes a new
     /// result. A `ledger.sqlite` that is not a Hone ledger is refused with a ``LedgerError``
-    /// and left as it is. The caller holds the directory's ``RunDirectoryLock``.
+    /// and left as it is. The caller holds the directory's `RunDirectoryLock`.
     public static func create(in directory: String) throws -> RunLedger {
         let path = directory + "/" + fileName
         if case .foreign(let reason) = LedgerFileIdentity.of(path: path) { throw LedgerError.foreign(path, reason: reason) }
@@ -104,7 +108,7 @@ public final class RunLedger: @unchecked Sendable {
     }
 
     /// Opens the ledger of the run in `directory` to continue writing it (`hone resume`); the
-    /// caller holds the directory's ``RunDirectoryLock``. Throws as ``open(directory:)``.
+    /// caller holds the directory's `RunDirectoryLock`. Throws as ``open(directory:)``.
     public static func openForWriting(directory: String) throws -> RunLedger {
         try open(directory: directory, readOnly: false)
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// BLEU as sacrebleu 2.x computes it with its defaults: 13a tokenization
-/// (``BLEUTokenizer13a``), n-grams up to 4, case-sensitive, `exp` smoothing (the NIST/mteval
+/// (`BLEUTokenizer13a`), n-grams up to 4, case-sensitive, `exp` smoothing (the NIST/mteval
 /// method: the k-th order without matches counts as 1/2^k matches), brevity penalty against
 /// the closest reference length. Scores are on sacrebleu's 0–100 scale. See docs/metrics.md.
 public enum BLEU {

@@ -5,12 +5,12 @@
 /// symbols (``{|}~``, ``[\]^_` ``, space to `&`, `(` to `+`, `:` to `@`, `/`), periods and
 /// commas except between digits, and a dash after a digit. Tokens are the whitespace-separated
 /// results. Works on Unicode scalars, as Python works on code points.
-public struct BLEUTokenizer13a: Sendable {
+struct BLEUTokenizer13a: Sendable {
     /// Creates the tokenizer.
-    public init() {}
+    init() {}
 
     /// The tokens of `line`, each as Unicode scalar values.
-    public func tokenize(_ line: String) -> [[UInt32]] {
+    func tokenize(_ line: String) -> [[UInt32]] {
         var s = line.unicodeScalars.map(\.value)
         while let last = s.last, PythonText.isWhitespace(last) { s.removeLast() }
         s = PythonText.replace(s, "<skipped>", "")

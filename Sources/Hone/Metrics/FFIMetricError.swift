@@ -1,3 +1,4 @@
+import Foundation
 /// An `ffi` metric could not be set up or called.
 ///
 /// Set-up problems (library, symbol, signature) are found when the config is read, before any
@@ -37,4 +38,9 @@ public struct FFIMetricError: Error, CustomStringConvertible, Sendable, Equatabl
     static func unsupportedSignature(_ signature: String, _ reason: String) -> FFIMetricError {
         FFIMetricError(code: .unsupportedSignature, message: "signature \"\(signature)\": \(reason)")
     }
+}
+
+extension FFIMetricError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

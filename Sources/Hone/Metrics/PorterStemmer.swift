@@ -5,12 +5,12 @@
 /// small table of irregular forms (`skies` → `sky`, `dying` → `die`, ...), words of one or two
 /// letters left alone, `ies`/`ied` in four-letter words kept as `ie`, `alli` → `al` before
 /// step 2, `fulli` and `logi` in step 2, and the two-letter case of the `*o` (cvc) test.
-public struct PorterStemmer: Sendable {
+struct PorterStemmer: Sendable {
     /// Creates a stemmer.
-    public init() {}
+    init() {}
 
     /// The stem of `word`.
-    public func stem(_ word: String) -> String {
+    func stem(_ word: String) -> String {
         let lowered = word.lowercased()
         var scalars = lowered.unicodeScalars.map(\.value)
         if let irregular = PorterStemmer.irregular[scalars] { return PorterStemmer.string(irregular) }

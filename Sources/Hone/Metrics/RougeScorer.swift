@@ -10,7 +10,7 @@
 /// Not thread-safe (it caches stems and token ids); use one per thread.
 public final class RougeScorer {
     /// The tokenizer (shared by predictions and references so their ids compare).
-    public let tokenizer: RougeTokenizer
+    let tokenizer: RougeTokenizer
     private var lcsRow: [Int32] = []
 
     /// Creates a scorer; `usesStemmer` matches `use_stemmer`.

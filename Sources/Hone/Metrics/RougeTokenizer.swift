@@ -5,24 +5,24 @@
 ///
 /// Tokens become small integer ids so that ROUGE-N and ROUGE-L compare integers. Ids are only
 /// comparable between texts tokenized by the same instance. Not thread-safe: use one per thread.
-public final class RougeTokenizer {
+final class RougeTokenizer {
     /// Whether tokens longer than 3 characters are stemmed.
-    public let usesStemmer: Bool
+    let usesStemmer: Bool
     private let stemmer = PorterStemmer()
     private var ids: [Key: Int32] = [:]
     private var names: [[UInt8]] = []
     private var stems: [Key: Int32] = [:]
 
     /// Creates a tokenizer; `usesStemmer` matches `RougeScorer(..., use_stemmer=True)`.
-    public init(usesStemmer: Bool = true) { self.usesStemmer = usesStemmer }
+    init(usesStemmer: Bool = true) { self.usesStemmer = usesStemmer }
 
     /// The tokens of `text`, as text (stemmed if the tokenizer stems).
-    public func tokens(_ text: String) -> [String] {
+    func tokens(_ text: String) -> [String] {
         tokenIDs(text).map { String(decoding: names[Int($0)], as: UTF8.self) }
     }
 
     /// The token ids of `text`.
-    public func tokenIDs(_ text: String) -> [Int32] {
+    func tokenIDs(_ text: String) -> [Int32] {
         var text = text
         return text.withUTF8 { bytes in
             var result: [Int32] = []

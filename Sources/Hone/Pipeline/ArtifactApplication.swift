@@ -7,7 +7,7 @@ import HoneSDK
 /// A `text` artifact fills the template's `{prompt}` slot; a `rendered` one is rendered per
 /// input by its plugin (found on the runner's plugin search path at the artifact's version);
 /// an `embedding_head` is applied by the embedding classifier and refused in another space.
-public final class ArtifactApplication: @unchecked Sendable {
+public final class ArtifactApplication: Sendable {
     /// The pipeline whose task (template, labels or references, metric) and backend are used.
     public let config: PipelineConfig
     /// The backend.

@@ -17,7 +17,7 @@ public struct ArtifactFile: Sendable {
         }
         let json: JSONValue
         do { json = try JSONValue(parsingUTF8: Array(data)) } catch {
-            throw ConfigError(file: path, path: "$", message: "not JSON (\(error)); expected a prompt artifact such as a run's best_prompt.json or `hone export --format json`")
+            throw ConfigError(file: path, path: "$", message: "not JSON (\(error)); expected a prompt artifact such as a run's best_prompt.json or its prompt exported as json")
         }
         let object = json["artifact"] ?? json
         do {

@@ -2,7 +2,7 @@ import HoneSDK
 
 /// An optimizer stage as the host runs it. Loaded plugins conform through ``PluginOptimizer``;
 /// a Swift program embedding Hone may also conform its own types and run them in-process.
-public protocol Optimizer: AnyObject {
+public protocol Optimizer: AnyObject, Sendable {
     /// The optimizer's id, e.g. "org.hone.random-search".
     var id: String { get }
     /// Backend capabilities it needs; checked before the run starts.

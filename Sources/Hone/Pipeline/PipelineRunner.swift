@@ -6,6 +6,11 @@ import Logging
 /// scores the baseline and the best prompt on the held-out test split.
 ///
 /// This is the API for programs that embed Hone; `hone run` is a thin wrapper around it.
+///
+/// `@unchecked Sendable`: its settings (``onProgress``, ``onEvent``, ``configJSON``, ...) are
+/// plain properties a program sets before `run(_:)` and that the run only reads; what the
+/// run changes (the active and host contexts, cancellation) is guarded by `lock`, so
+/// ``cancel()`` may come from any thread.
 public final class PipelineRunner: @unchecked Sendable {
     /// The pipeline.
     public let config: PipelineConfig
@@ -89,7 +94,7 @@ public final class PipelineRunner: @unchecked Sendable {
     }
 
     /// Everything a run needs, resolved and checked before any backend call.
-    public struct Prepared {
+    public struct Prepared: Sendable {
         /// The data.
         public var splits: TaskSplits
         /// The backend.
@@ -226,7 +231,7 @@ public final class PipelineRunner: @unchecked Sendable {
         let recorded = try ledger.recordedRun()
         let plugins = prepared.optimizers.map(\.id)
         guard plugins == recorded.stages.map(\.plugin) else {
-            throw PipelineError("the run in \(outputDirectory) recorded stages \(recorded.stages.map(\.plugin).joined(separator: " -> ")), but the pipeline now has \(plugins.joined(separator: " -> ")); start a new run with `hone run` instead")
+            throw PipelineError("the run in \(outputDirectory) recorded stages \(recorded.stages.map(\.plugin).joined(separator: " -> ")), but the pipeline now has \(plugins.joined(separator: " -> ")); start a new run instead", remedy: .startNewRun)
         }
         try ledger.beginSession(backend: prepared.backend.name)
         warnOfAccountingGaps(ledger)

@@ -1,14 +1,15 @@
 import Foundation
 import HoneSDK
 import Logging
+import Synchronization
 
 /// What the host offers one optimizer stage: evaluation on train and dev, direct backend calls,
 /// budget accounting, logging, progress, cancellation and checkpoints.
 ///
 /// Every call is counted against the stage's budget before any work is done: a request the
-/// budget cannot cover is refused whole (``PluginError/budgetExhausted(_:)``), so a stage never
+/// budget cannot cover is refused whole (`PluginError.budgetExhausted(_:)`), so a stage never
 /// overspends. Test examples are not reachable from here.
-public final class StageContext: @unchecked Sendable {
+public final class StageContext: Sendable {
     /// The stage's position in the pipeline.
     public let stageIndex: Int
     /// The plugin id, for messages.
@@ -28,23 +29,35 @@ public final class StageContext: @unchecked Sendable {
     /// Called with progress reports.
     public let onProgress: @Sendable (Int, Double, String?) -> Void
 
-    private let lock = NSLock()
-    private var used = 0
     private let limit: Int?
-    private var cancelled = false
-    private var memoryCheckpoint: String?
     private let ledger: RunLedger?
-    private var ledgerFailed = false
+    /// What changes while the stage runs.
+    private struct State {
+        var used = 0
+        var cancelled = false
+        var memoryCheckpoint: String?
+        var ledgerFailed = false
+        var evaluatedPrompts = 0
+        var rendering: PromptRendering?
+        var monitor: RunMonitor?
+    }
+    private let state: Mutex<State>
     /// Number of candidate prompts evaluated (per split).
-    public private(set) var evaluatedPrompts = 0
+    public var evaluatedPrompts: Int { state.withLock { $0.evaluatedPrompts } }
     /// Renders `rendered` artifacts before they are scored (their renderers' backend calls go
     /// through this context, so the stage's budget pays for them).
-    public var rendering: PromptRendering?
+    public var rendering: PromptRendering? {
+        get { state.withLock { $0.rendering } }
+        set { state.withLock { $0.rendering = newValue } }
+    }
     /// Whether this context serves the host's own scorings (no stage): its calls are recorded
     /// without a stage.
     public var isHostContext: Bool { stageIndex < 0 }
     /// Where scored candidates are reported as run events (set by the runner).
-    var monitor: RunMonitor?
+    var monitor: RunMonitor? {
+        get { state.withLock { $0.monitor } }
+        set { state.withLock { $0.monitor = newValue } }
+    }
 
     /// Creates a stage context.
     ///
@@ -59,9 +72,7 @@ public final class StageContext: @unchecked Sendable {
         ledger: RunLedger? = nil, usedCalls: Int = 0, evaluatedPrompts: Int = 0, checkpoint: String? = nil
     ) {
         self.ledger = ledger
-        self.used = usedCalls
-        self.evaluatedPrompts = evaluatedPrompts
-        self.memoryCheckpoint = checkpoint
+        self.state = Mutex(State(used: usedCalls, memoryCheckpoint: checkpoint, evaluatedPrompts: evaluatedPrompts))
         self.stageIndex = stageIndex
         self.pluginID = pluginID
         self.train = train
@@ -75,25 +86,25 @@ public final class StageContext: @unchecked Sendable {
     }
 
     /// The budget as the plugin sees it.
-    public var budget: BudgetStatus { lock.withLock { BudgetStatus(limitCalls: limit, usedCalls: used) } }
+    public var budget: BudgetStatus { BudgetStatus(limitCalls: limit, usedCalls: usedCalls) }
 
     /// Calls counted so far.
-    public var usedCalls: Int { lock.withLock { used } }
+    public var usedCalls: Int { state.withLock { $0.used } }
 
     /// Marks the run cancelled; the plugin sees it through `is_cancelled`.
-    public func cancel() { lock.withLock { cancelled = true } }
+    public func cancel() { state.withLock { $0.cancelled = true } }
 
     /// Whether the run was cancelled or the budget is spent.
-    public var isCancelled: Bool { lock.withLock { cancelled || (limit.map { used >= $0 } ?? false) } }
+    public var isCancelled: Bool { state.withLock { state in state.cancelled || (limit.map { state.used >= $0 } ?? false) } }
 
     /// Reserves `calls` from the budget or throws without reserving anything.
     private func charge(_ calls: Int) throws {
-        try lock.withLock {
-            if cancelled { throw PluginError.cancelled("the run was cancelled") }
-            if let limit, used + calls > limit {
-                throw PluginError.budgetExhausted("the request needs \(calls) calls but only \(max(0, limit - used)) of the stage's \(limit) remain")
+        try state.withLock { state throws(PluginError) in
+            if state.cancelled { throw PluginError.cancelled("the run was cancelled") }
+            if let limit, state.used + calls > limit {
+                throw PluginError.budgetExhausted("the request needs \(calls) calls but only \(max(0, limit - state.used)) of the stage's \(limit) remain")
             }
-            used += calls
+            state.used += calls
         }
     }
 
@@ -150,16 +161,17 @@ public final class StageContext: @unchecked Sendable {
     ) throws -> R {
         guard let ledger else {
             let result = try body()
-            if countsEvaluations > 0 { lock.withLock { evaluatedPrompts += countsEvaluations } }
+            if countsEvaluations > 0 { state.withLock { $0.evaluatedPrompts += countsEvaluations } }
             return result
         }
         var scored: R?
         return try BackendCallRecord.measure(
             backend: backend, stage: isHostContext ? nil : stageIndex, op: op, requestHash: BackendCallRecord.hash(hash()), items: items,
             record: { call in
-                let counts = lock.withLock { () -> (Int, Int) in
-                    if scored != nil { evaluatedPrompts += countsEvaluations }
-                    return (used, evaluatedPrompts)
+                let succeeded = scored != nil
+                let counts = state.withLock { state -> (Int, Int) in
+                    if succeeded { state.evaluatedPrompts += countsEvaluations }
+                    return (state.used, state.evaluatedPrompts)
                 }
                 do {
                     try ledger.record(call, candidates: scored.map(candidates) ?? [], stageUsage: (counts.0, counts.1))
@@ -176,9 +188,9 @@ public final class StageContext: @unchecked Sendable {
 
     /// Logs the first ledger write that fails; the run goes on without a complete ledger.
     private func reportLedgerFailure(_ error: Error) {
-        let first = lock.withLock { () -> Bool in
-            defer { ledgerFailed = true }
-            return !ledgerFailed
+        let first = state.withLock { state -> Bool in
+            defer { state.ledgerFailed = true }
+            return !state.ledgerFailed
         }
         if first { logger.error("the run ledger could not be written (\(error)); this stage will not be resumable from it") }
     }
@@ -240,7 +252,7 @@ public final class StageContext: @unchecked Sendable {
     /// Stores the plugin's checkpoint: in memory, in the ledger when there is one, and
     /// (atomically) in the checkpoint file when one is configured.
     public func saveCheckpoint(_ json: String) throws {
-        lock.withLock { memoryCheckpoint = json }
+        state.withLock { $0.memoryCheckpoint = json }
         do { try ledger?.saveCheckpoint(stageIndex, json: json) } catch { reportLedgerFailure(error) }
         if let checkpointFile {
             try FileWrite.atomically(json, to: checkpointFile, what: "stage checkpoint")
@@ -250,7 +262,7 @@ public final class StageContext: @unchecked Sendable {
     /// The last checkpoint: from memory (which a resumed stage fills from the ledger), else
     /// from the checkpoint file.
     public func loadCheckpoint() -> String? {
-        if let m = lock.withLock({ memoryCheckpoint }) { return m }
+        if let m = state.withLock({ $0.memoryCheckpoint }) { return m }
         guard let checkpointFile, let data = FileManager.default.contents(atPath: checkpointFile) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }

@@ -1,3 +1,4 @@
+import Foundation
 /// A `rendered` prompt artifact could not be rendered through its plugin: the plugin offers no
 /// renderer, refused the artifact, failed, or answered with the wrong number of prompts.
 public struct ArtifactRendererError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -30,4 +31,9 @@ public struct ArtifactRendererError: Error, CustomStringConvertible, Sendable, E
     }
 
     public var description: String { "artifact renderer of plugin \(pluginID): \(message)" }
+}
+
+extension ArtifactRendererError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

@@ -11,11 +11,14 @@ import HoneSDK
 /// refused (a renderer sees inputs only). ``render(_:)`` may be called any number of times;
 /// the renderer is closed when this object is released. Calls into the plugin run one at a
 /// time on a dedicated thread, as for optimizer stages.
-public final class PluginArtifactRenderer: @unchecked Sendable {
+///
+/// `@unchecked Sendable`: it owns the plugin's renderer handle and function table (C pointers),
+/// immutable after `init`; every call into the renderer, including `close`, holds `lock`.
+final class PluginArtifactRenderer: @unchecked Sendable {
     /// The plugin rendering the artifact.
-    public let plugin: LoadedPlugin
+    let plugin: LoadedPlugin
     /// The artifact rendered.
-    public let artifact: PromptArtifact
+    let artifact: PromptArtifact
 
     private let functions: UnsafePointer<hone_artifact_renderer>
     private let host: HostTable
@@ -28,7 +31,7 @@ public final class PluginArtifactRenderer: @unchecked Sendable {
     ///
     /// Throws ``ArtifactRendererError`` (naming the plugin id) when the plugin offers no
     /// renderer, the artifact names another plugin, or the renderer refuses the artifact.
-    public init(plugin: LoadedPlugin, artifact: PromptArtifact, context: StageContext) throws {
+    init(plugin: LoadedPlugin, artifact: PromptArtifact, context: StageContext) throws {
         let id = plugin.info.id
         if let method = artifact.method, method != id {
             throw ArtifactRendererError(pluginID: id, reason: .wrongPlugin,
@@ -81,7 +84,7 @@ public final class PluginArtifactRenderer: @unchecked Sendable {
     ///
     /// Throws ``ArtifactRendererError`` when the renderer fails or answers with anything but
     /// `{"prompts": [string, ...]}` of `inputs.count` texts.
-    public func render(_ inputs: [String]) throws -> [String] {
+    func render(_ inputs: [String]) throws -> [String] {
         let id = plugin.info.id
         if inputs.isEmpty { return [] }
         let request: JSONValue = ["inputs": .array(inputs.map { .string($0) })]

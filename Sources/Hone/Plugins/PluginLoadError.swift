@@ -1,3 +1,4 @@
+import Foundation
 /// A plugin library was refused. The host never crashes on a bad plugin: it reports this and
 /// goes on with the others.
 public struct PluginLoadError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -22,4 +23,9 @@ public struct PluginLoadError: Error, CustomStringConvertible, Sendable, Equatab
     }
 
     public var description: String { "plugin \(file) refused: \(message)" }
+}
+
+extension PluginLoadError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

@@ -7,6 +7,10 @@ import Glibc
 #endif
 
 /// One optimizer found in a loaded library: its descriptor and the raw pointers to call it.
+///
+/// `@unchecked Sendable`: it carries raw pointers into the loaded library (the descriptor and
+/// the vtable), which are never `Sendable`; they point at the library's static, immutable
+/// tables, which stay valid for the life of the process (libraries are never unloaded).
 public struct LoadedPlugin: @unchecked Sendable {
     /// The descriptor, copied into Swift values.
     public let info: PluginDescriptorInfo

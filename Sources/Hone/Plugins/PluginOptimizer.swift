@@ -75,9 +75,9 @@ public final class PluginOptimizer: Optimizer {
 
     /// Runs `body` on a new thread with an 8 MiB stack and waits for it.
     static func onDedicatedThread<T>(_ body: @escaping () -> T) -> T {
-        let box = ThreadResultBox<T>()
+        let box = ThreadResultBox<T>(body)
         let thread = Thread {
-            box.value = body()
+            box.value = box.body()
             box.done.signal()
         }
         thread.stackSize = 8 << 20
@@ -89,7 +89,15 @@ public final class PluginOptimizer: Optimizer {
 }
 
 /// Carries a value from a worker thread back to its waiter.
+///
+/// `@unchecked Sendable`: the caller hands `body` (not `Sendable`) to exactly one worker thread
+/// and blocks until it is done, so `body` never runs concurrently with its caller; starting the
+/// thread orders the caller's writes before the worker, and the worker writes `value` once, then
+/// signals `done`, after which alone the waiter reads it.
 private final class ThreadResultBox<T>: @unchecked Sendable {
+    let body: () -> T
     var value: T?
     let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping () -> T) { self.body = body }
 }

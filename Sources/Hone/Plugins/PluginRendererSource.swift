@@ -1,5 +1,6 @@
 import Foundation
 import HoneSDK
+import Synchronization
 
 /// Opens the renderers of `rendered` artifacts from the plugins on a search path: the plugin
 /// whose id is the artifact's `method`, at the artifact's `method_version`, through its
@@ -8,11 +9,11 @@ import HoneSDK
 /// The search path is scanned once, on the first artifact that needs it. An artifact whose
 /// plugin is missing, or present at another version, is refused with both named: a policy
 /// trained by one version need not mean the same to another.
-public final class PluginRendererSource: ArtifactRendererSource, @unchecked Sendable {
+public final class PluginRendererSource: ArtifactRendererSource, Sendable {
     /// Where plugins are searched.
     public let searchPath: PluginSearchPath
-    private let lock = NSLock()
-    private var registry: PluginRegistry?
+    /// The registry of `searchPath`, made on the first artifact that needs it.
+    private let registry = Mutex<PluginRegistry?>(nil)
 
     /// Creates a source over `searchPath`.
     public init(searchPath: PluginSearchPath) {
@@ -24,10 +25,10 @@ public final class PluginRendererSource: ArtifactRendererSource, @unchecked Send
         guard let id = artifact.method else {
             throw ArtifactError("the rendered artifact names no plugin (\"method\"); it cannot be applied")
         }
-        let registry = lock.withLock { () -> PluginRegistry in
-            if let r = self.registry { return r }
+        let registry = self.registry.withLock { registry -> PluginRegistry in
+            if let r = registry { return r }
             let r = PluginRegistry(searchPath: searchPath)
-            self.registry = r
+            registry = r
             return r
         }
         let plugin: LoadedPlugin

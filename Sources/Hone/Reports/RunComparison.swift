@@ -4,9 +4,9 @@ import HoneSDK
 /// What `hone compare` prints: methods x tasks, each cell the test score's mean and spread
 /// over seeds, with the budget each method had and the calls it used, a warning wherever the
 /// methods of a task had different budgets (a comparison is only fair at equal budget), and
-/// the learning curves of every method overlaid (``html``).
+/// the learning curves of every method overlaid (`html`).
 ///
-/// Runs are grouped by their recorded configs (see ``ComparedRun``): runs that differ only in
+/// Runs are grouped by their recorded configs (see `ComparedRun`): runs that differ only in
 /// the seed (the config's `seed` and its train and dev data) are seeds of one method on one
 /// task. Each distinct baseline prompt of a task is a row of its own (a fixed prompt, no
 /// budget), scored once per seed. Only runs with a best prompt scored on test are compared.

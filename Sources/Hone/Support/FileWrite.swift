@@ -15,7 +15,7 @@ enum FileWrite {
     /// Writes `text` to `path` (creating its folder), replacing the file in one step.
     static func atomically(_ text: String, to path: String, what: String) throws {
         func fail(_ step: String, _ code: Int32) -> FileWriteError {
-            FileWriteError("cannot write the \(what) \(path) (\(step)): \(FileSystemReason.errno(code)); free space on that disk or check its permissions, then run again (`hone resume` continues a run)")
+            FileWriteError("cannot write the \(what) \(path) (\(step)): \(FileSystemReason.errno(code)); free space on that disk or check its permissions, then run again (resuming the run continues it)")
         }
         let folder = (path as NSString).deletingLastPathComponent
         var built = folder.hasPrefix("/") ? "" : "."
@@ -52,11 +52,22 @@ enum FileWrite {
 }
 
 /// A file of the run could not be written; the message names it and the OS reason.
-public struct FileWriteError: Error, CustomStringConvertible, Sendable {
+public struct FileWriteError: RemediableError, CustomStringConvertible, Sendable {
     /// What could not be written, where, why, and what to do.
     public var message: String
+    /// The fix the error proposes, for a front end to spell in its own terms.
+    public var remedy: ErrorRemedy?
+
     /// Creates the error.
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, remedy: ErrorRemedy? = nil) {
+        self.message = message
+        self.remedy = remedy
+    }
     /// The message.
     public var description: String { message }
+}
+
+extension FileWriteError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

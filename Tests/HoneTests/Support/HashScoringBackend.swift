@@ -6,7 +6,9 @@ import HoneSDK
 /// candidate), so different prompts get different but reproducible accuracies, with no model.
 ///
 /// `onScore` runs before every `score` call with the number of calls so far; tests use it to
-/// cancel a stage in the middle of a run.
+/// cancel a stage in the middle of a run. `@unchecked Sendable` because tests set `onScore`
+/// (a plain closure capturing their own state) before the run starts and never during it; the
+/// counters are guarded by `lock`.
 final class HashScoringBackend: Backend, @unchecked Sendable {
     let name = "hash-scoring"
     let capabilities: Set<BackendCapability> = [.score]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 /// Paths and helpers the tests share: the repository, the shared data, the built `hone`
@@ -52,14 +53,18 @@ enum TestEnvironment {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        final class Collected: @unchecked Sendable { var data = Data() }
+        final class Collected: Sendable { let data = Mutex(Data()) }
         let collected = Collected()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { collected.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            let read = out.fileHandleForReading.readDataToEndOfFile()
+            collected.data.withLock { $0 = read }
+            group.leave()
+        }
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         group.wait()
-        let outData = collected.data
+        let outData = collected.data.withLock { $0 }
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }

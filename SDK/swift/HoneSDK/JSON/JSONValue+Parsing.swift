@@ -1,3 +1,4 @@
+import Foundation
 /// A JSON text that could not be parsed, with the line and column of the first problem.
 public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
     /// What was wrong, e.g. "expected ',' or '}' after an object member".
@@ -220,4 +221,9 @@ struct JSONParser {
         guard let value = Double(text) else { throw error("invalid number '\(text)'") }
         return .number(value)
     }
+}
+
+extension JSONSyntaxError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import CHoneABI
 
 /// An error a plugin reports to the host: a status code of the ABI plus a message for the user.
@@ -41,4 +42,9 @@ public struct PluginError: Error, CustomStringConvertible, Sendable {
     public var shouldStop: Bool {
         status == Int32(HONE_ERR_BUDGET_EXHAUSTED) || status == Int32(HONE_ERR_CANCELLED)
     }
+}
+
+extension PluginError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

@@ -14,8 +14,9 @@ extension PluginExport {
     }
 
     /// One static table shared by every optimizer of the library: `open` finds the renderer type
-    /// from the descriptor it is given.
-    static let rendererTable: UnsafeMutablePointer<hone_artifact_renderer> = {
+    /// from the descriptor it is given. Written once (a static `let` is initialized exactly once,
+    /// thread-safely) and only read afterwards, by the host through C.
+    nonisolated(unsafe) static let rendererTable: UnsafeMutablePointer<hone_artifact_renderer> = {
         let table = UnsafeMutablePointer<hone_artifact_renderer>.allocate(capacity: 1)
         table.initialize(to: hone_artifact_renderer(
             struct_size: UInt32(MemoryLayout<hone_artifact_renderer>.size),

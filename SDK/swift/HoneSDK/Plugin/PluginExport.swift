@@ -28,6 +28,12 @@ public enum PluginExport {
         return UnsafeRawPointer(makeTable(types))
     }
 
+    /// The tables built so far and the optimizer type of each descriptor they hold.
+    ///
+    /// `@unchecked Sendable`: it holds C tables (raw pointers, which are never `Sendable`) that
+    /// live for the whole process and are never mutated once built; every access to `table` and
+    /// `types` holds `lock`. A `Mutex` cannot hand the raw pointers out of its critical section
+    /// under region-based isolation checking, hence the lock.
     final class Registry: @unchecked Sendable {
         let lock = NSLock()
         var table: UnsafeMutablePointer<hone_plugin_library>?
@@ -55,7 +61,9 @@ public enum PluginExport {
 
     private static func keep(_ s: String) -> UnsafePointer<CChar> { UnsafePointer(strdup(s)!) }
 
-    private static var vtable: UnsafeMutablePointer<hone_optimizer_vtable> = {
+    /// Written once (Swift initializes a static `let` exactly once, thread-safely) and only read
+    /// afterwards, by the host through C, so sharing it between threads is safe.
+    nonisolated(unsafe) private static let vtable: UnsafeMutablePointer<hone_optimizer_vtable> = {
         let v = UnsafeMutablePointer<hone_optimizer_vtable>.allocate(capacity: 1)
         v.initialize(to: hone_optimizer_vtable(
             struct_size: UInt32(MemoryLayout<hone_optimizer_vtable>.size),
@@ -88,6 +96,7 @@ public enum PluginExport {
         }
     }
 
+    /// Builds a table for `types`; the caller holds `registry.lock`.
     private static func makeTable(_ types: [any HoneOptimizer.Type]) -> UnsafeMutablePointer<hone_plugin_library> {
         let list = UnsafeMutablePointer<UnsafePointer<hone_plugin_descriptor>?>.allocate(capacity: max(types.count, 1))
         for (i, type) in types.enumerated() {

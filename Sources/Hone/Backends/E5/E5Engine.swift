@@ -9,6 +9,10 @@ import Glibc
 ///
 /// The engine is not documented as thread-safe for concurrent calls on one model, and it
 /// parallelizes each call over the CPU cores itself, so calls are serialized here.
+///
+/// `@unchecked Sendable` because it owns the engine's C model handle (an `OpaquePointer`, which
+/// is never `Sendable`): the handle and the C function pointers are immutable after `init`,
+/// and every call into the engine holds `lock`.
 public final class E5Engine: @unchecked Sendable {
     /// The pinned PyPI version Hone is tested with.
     public static let pinnedVersion = "0.3.0"

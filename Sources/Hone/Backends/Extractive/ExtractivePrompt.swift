@@ -11,19 +11,19 @@ import Foundation
 ///   rest is the document; a single paragraph is all document;
 /// - a trailing cue line that is only a label (`Summary:`, `TL;DR:`, `Answer:`) is dropped.
 /// The request's system message, when present, is added to the instruction.
-public struct ExtractivePrompt: Equatable, Sendable {
+struct ExtractivePrompt: Equatable, Sendable {
     /// What to extract for.
-    public var instruction: String
+    var instruction: String
     /// The text sentences are taken from.
-    public var document: String
+    var document: String
     /// Hint keywords.
-    public var keywords: [String]
+    var keywords: [String]
 
     static let documentLabels = ["document", "input", "text", "article", "passage", "source"]
     static let keywordLabels = ["keywords", "keyword", "hints", "hint"]
 
     /// Parses `prompt` (and an optional system message).
-    public init(prompt: String, system: String? = nil) {
+    init(prompt: String, system: String? = nil) {
         var lines = prompt.components(separatedBy: .newlines)
         var keywords: [String] = []
         lines.removeAll { line in
@@ -54,14 +54,14 @@ public struct ExtractivePrompt: Equatable, Sendable {
     }
 
     /// Creates a prompt from its parts.
-    public init(instruction: String, document: String, keywords: [String] = []) {
+    init(instruction: String, document: String, keywords: [String] = []) {
         self.instruction = instruction
         self.document = document
         self.keywords = keywords
     }
 
     /// The text embedded as the e5 query: instruction plus hints.
-    public var query: String {
+    var query: String {
         ([instruction] + (keywords.isEmpty ? [] : ["Keywords: " + keywords.joined(separator: ", ")]))
             .filter { !$0.isEmpty }.joined(separator: "\n")
     }

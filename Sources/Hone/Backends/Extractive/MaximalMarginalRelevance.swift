@@ -4,7 +4,7 @@
 /// Each step takes the item maximizing `λ · relevance(i) − (1 − λ) · max_{j picked} similarity(i, j)`;
 /// ties go to the earlier item. `λ = 1` is plain relevance ranking; lower values trade relevance
 /// for diversity.
-public enum MaximalMarginalRelevance {
+enum MaximalMarginalRelevance {
     /// Indices of up to `k` items, in the order they were picked.
     /// - Parameters:
     ///   - relevance: each item's similarity to the query.
@@ -12,7 +12,7 @@ public enum MaximalMarginalRelevance {
     ///   - lambda: the relevance weight λ in `[0, 1]`.
     ///   - accept: called with each candidate pick and the picks so far; returning false stops the
     ///     selection (used for length budgets). The first pick is always kept.
-    public static func select(k: Int, relevance: [Double], lambda: Double, similarity: (Int, Int) -> Double,
+    static func select(k: Int, relevance: [Double], lambda: Double, similarity: (Int, Int) -> Double,
                               accept: (Int, [Int]) -> Bool = { _, _ in true }) -> [Int] {
         var picked: [Int] = []
         var redundancy = [Double](repeating: -.infinity, count: relevance.count)

@@ -3,7 +3,7 @@ import Foundation
 /// Splits a document into sentences, for the ``ExtractiveGenerator``: at line breaks, and after
 /// `.`, `!`, `?` (and their CJK forms) followed by space and a capital, digit, quote or bracket,
 /// except after common abbreviations and single-letter initials.
-public enum SentenceSplitter {
+@_spi(Internals) public enum SentenceSplitter {
     /// Abbreviations (lowercased, without the dot) after which a period does not end a sentence.
     static let abbreviations: Set<String> = [
         "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "eg", "ie", "no", "fig",

@@ -51,3 +51,8 @@ public struct BudgetExhaustedError: Error, CustomStringConvertible, Sendable {
     /// The message with what to do.
     public var description: String { "budget exhausted: \(message); raise the backend's \"budget\" to go further" }
 }
+
+extension BudgetExhaustedError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
+}

@@ -9,6 +9,10 @@ import Foundation
 /// reuses easy handles, so the multi handle's connection cache keeps connections alive across
 /// batches. Only this thread touches curl handles; callers only take the lock and call
 /// `curl_multi_wakeup`, which libcurl documents as safe from any thread.
+///
+/// `@unchecked Sendable`: it owns libcurl's multi and easy handles (raw pointers), which only
+/// the loop thread touches; the state callers share with that thread (`inbox`, `cancelRequested`,
+/// `stopping`) is guarded by `lock`, and the loop-thread state below is never read elsewhere.
 final class CurlEventLoop: @unchecked Sendable {
     private let configuration: HTTPClientConfiguration
     private let multi: UnsafeMutableRawPointer

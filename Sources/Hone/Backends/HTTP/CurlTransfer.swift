@@ -44,6 +44,9 @@ final class CurlTransfer {
 
 /// The requests of one ``HTTPClient/perform(_:)`` call: where results are collected and where
 /// the calling thread waits for the last one.
+///
+/// `@unchecked Sendable`: every access to `results` and `remaining` holds `condition`, an
+/// `NSCondition` because the caller waits on it (a `Mutex` offers no wait).
 final class CurlBatch: @unchecked Sendable {
     private let condition = NSCondition()
     private var results: [Result<HTTPResponse, HTTPFailure>?]

@@ -10,13 +10,13 @@ import Foundation
 ///
 /// > Warning: Call ``shutdown()`` (or drop the last reference) to stop the client's thread;
 /// > transfers still in flight then fail as cancelled.
-public final class HTTPClient: @unchecked Sendable {
+final class HTTPClient: Sendable {
     /// How the client talks to its servers.
-    public let configuration: HTTPClientConfiguration
+    let configuration: HTTPClientConfiguration
     private let loop: CurlEventLoop
 
     /// Creates a client and starts its thread.
-    public init(configuration: HTTPClientConfiguration) throws {
+    init(configuration: HTTPClientConfiguration) throws {
         self.configuration = configuration
         loop = try CurlEventLoop(configuration: configuration)
     }
@@ -25,7 +25,7 @@ public final class HTTPClient: @unchecked Sendable {
 
     /// Runs `requests` and blocks until each has its final result, returned in request order.
     /// A failure of one request never affects the others.
-    public func perform(_ requests: [HTTPRequest]) -> [Result<HTTPResponse, HTTPFailure>] {
+    func perform(_ requests: [HTTPRequest]) -> [Result<HTTPResponse, HTTPFailure>] {
         guard !requests.isEmpty else { return [] }
         let batch = CurlBatch(count: requests.count)
         let transfers = requests.enumerated().map { i, r in
@@ -37,12 +37,12 @@ public final class HTTPClient: @unchecked Sendable {
 
     /// Aborts every transfer in flight, queued or waiting for a retry, at once: their callers
     /// get a `cancelled` failure. Later calls to ``perform(_:)`` run normally.
-    public func cancelAll() {
+    func cancelAll() {
         loop.cancelAll()
     }
 
     /// Stops the client's thread, failing whatever is still in flight as cancelled.
-    public func shutdown() {
+    func shutdown() {
         loop.shutdown()
     }
 }

@@ -1,22 +1,22 @@
 /// How an ``HTTPClient`` talks to its servers.
-public struct HTTPClientConfiguration: Sendable {
+struct HTTPClientConfiguration: Sendable {
     /// Server base URLs, e.g. `http://127.0.0.1:8000`; requests are spread round-robin over them.
-    public var baseURLs: [String]
+    var baseURLs: [String]
     /// The API key sent as `Authorization: Bearer`, if any.
-    public var apiKey: APIKey?
+    var apiKey: APIKey?
     /// Transfers in flight at once, over all callers of this client.
-    public var maxConcurrency: Int
+    var maxConcurrency: Int
     /// Connect timeout, in seconds.
-    public var connectTimeout: Double
+    var connectTimeout: Double
     /// Total timeout of one attempt (connect, send, wait, receive), in seconds.
-    public var timeout: Double
+    var timeout: Double
     /// Retries of transient failures.
-    public var retry: RetryPolicy
+    var retry: RetryPolicy
     /// The largest answer accepted, in bytes; a larger one fails the transfer.
-    public var maxResponseBytes: Int
+    var maxResponseBytes: Int
 
     /// Creates a configuration.
-    public init(baseURLs: [String], apiKey: APIKey? = nil, maxConcurrency: Int = 8, connectTimeout: Double = 10, timeout: Double = 120, retry: RetryPolicy = RetryPolicy(), maxResponseBytes: Int = OpenAIConfiguration.defaultMaxResponseBytes) {
+    init(baseURLs: [String], apiKey: APIKey? = nil, maxConcurrency: Int = 8, connectTimeout: Double = 10, timeout: Double = 120, retry: RetryPolicy = RetryPolicy(), maxResponseBytes: Int = OpenAIConfiguration.defaultMaxResponseBytes) {
         precondition(!baseURLs.isEmpty && maxConcurrency > 0 && connectTimeout > 0 && timeout > 0)
         self.baseURLs = baseURLs
         self.apiKey = apiKey

@@ -1,3 +1,4 @@
+import Foundation
 /// Why an HTTP request finally failed, after the retries the policy allowed.
 ///
 /// Messages are for people: they say what happened, where, and what to do. They never contain
@@ -41,4 +42,9 @@ public struct HTTPFailure: Error, CustomStringConvertible, Sendable {
     public var description: String {
         attempts > 1 ? "\(message) (after \(attempts) attempts)" : message
     }
+}
+
+extension HTTPFailure: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

@@ -7,8 +7,8 @@ extension OpenAIBackend {
     /// request for `context + candidate` with `echo: true, logprobs: 1, max_tokens: 0`, and the
     /// score is the sum of the candidate tokens' log-probabilities. In `chat-top-logprobs` mode
     /// each item is one chat request for one token with `top_logprobs`, and a candidate missing
-    /// from the list gets the floor described in ``ChatLogprobScoring``. In `embedding-similarity`
-    /// mode the texts go to `/v1/embeddings` and ``EmbeddingScorer`` turns the vectors into scores.
+    /// from the list gets the floor described in `ChatLogprobScoring`. In `embedding-similarity`
+    /// mode the texts go to `/v1/embeddings` and `EmbeddingScorer` turns the vectors into scores.
     public func score(_ items: [ScoreItem]) throws -> [[Double]] {
         guard capabilities.contains(.score) else { throw BackendError.unsupported(.score, backend: name) }
         guard !items.isEmpty else { return [] }

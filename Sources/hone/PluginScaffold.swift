@@ -8,9 +8,9 @@ import Foundation
 /// (`SDK/examples/swift-plugin`). Its id, library name and build files are rewritten, and its
 /// build points at the SDK it was made from, so it builds and loads as generated; the author
 /// then changes the search itself.
-public struct PluginScaffold: Sendable {
+struct PluginScaffold: Sendable {
     /// The language the plugin is written in.
-    public enum Language: String, CaseIterable, Sendable {
+    enum Language: String, CaseIterable, Sendable {
         /// C99 with libjansson, built by a Makefile.
         case c
         /// Swift with the HoneSDK module, built by SwiftPM.
@@ -18,22 +18,22 @@ public struct PluginScaffold: Sendable {
     }
 
     /// The plugin id, reverse-DNS style (`com.example.my-search`).
-    public let id: String
+    let id: String
     /// The language of the generated sources.
-    public let language: Language
+    let language: Language
     /// The SDK folder (holding `include/hone.h`) the plugin is built against.
-    public let sdkDirectory: String
+    let sdkDirectory: String
     /// The descriptor's name, shown by `hone plugins list` (default: from the id, `My search`).
-    public let name: String
+    let name: String
     /// The descriptor's one-line description (default: says which example it was copied from,
     /// so it is never mistaken for that example in `hone plugins list`).
-    public let description: String
+    let description: String
 
     /// Checks the id, the name, the description and the SDK folder.
     ///
     /// - Throws: ``ScaffoldError`` when the id is not reverse-DNS, the name or description holds
     ///   a control character, or the SDK folder lacks `include/hone.h`.
-    public init(id: String, language: Language, sdkDirectory: String, name: String? = nil, description: String? = nil) throws {
+    init(id: String, language: Language, sdkDirectory: String, name: String? = nil, description: String? = nil) throws {
         guard id.range(of: #"^[a-z0-9]+(\.[a-z0-9][a-z0-9-]*)+$"#, options: .regularExpression) != nil else {
             throw ScaffoldError("plugin id \"\(id)\" is not reverse-DNS: use lower-case dot-separated parts such as com.example.my-search")
         }
@@ -55,23 +55,23 @@ public struct PluginScaffold: Sendable {
     }
 
     /// The id's last part, the default folder name (`my-search`).
-    public var shortName: String { String(id.split(separator: ".").last!) }
+    var shortName: String { String(id.split(separator: ".").last!) }
     /// The C library's base name (`my_search`, built as `libmy_search.so`).
-    public var cName: String { shortName.replacingOccurrences(of: "-", with: "_") }
+    var cName: String { shortName.replacingOccurrences(of: "-", with: "_") }
     /// The Swift module and library name (`MySearch`, built as `libMySearch.so`).
-    public var swiftName: String {
+    var swiftName: String {
         let camel = shortName.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
         return camel.first?.isNumber == true ? "Plugin" + camel : camel
     }
     /// The folder the generated build puts the library in, relative to the project folder
     /// (`.` for C's Makefile, `.build/release` for SwiftPM).
-    public var libraryDirectory: String { language == .c ? "." : ".build/release" }
+    var libraryDirectory: String { language == .c ? "." : ".build/release" }
     /// The command, run in the project folder after the build, that shows the host loading the plugin.
-    public var pluginsInfoCommand: String {
+    var pluginsInfoCommand: String {
         "HONE_PLUGIN_PATH=$PWD\(language == .c ? "" : "/" + libraryDirectory) hone plugins info \(id)"
     }
     /// The file name of the library the generated build produces.
-    public var libraryFileName: String { language == .c ? "lib\(cName).so" : "lib\(swiftName).so" }
+    var libraryFileName: String { language == .c ? "lib\(cName).so" : "lib\(swiftName).so" }
 
     /// Writes the plugin's files into `directory` (created; it must not exist or be empty) and
     /// returns their paths, relative to it.
@@ -79,7 +79,7 @@ public struct PluginScaffold: Sendable {
     /// - Throws: ``ScaffoldError`` when the folder holds files or an SDK example is missing or
     ///   no longer has what the rewrite expects.
     @discardableResult
-    public func write(to directory: String) throws -> [String] {
+    func write(to directory: String) throws -> [String] {
         let fm = FileManager.default
         if let existing = try? fm.contentsOfDirectory(atPath: directory), !existing.isEmpty {
             throw ScaffoldError("\(directory) already holds files; choose an empty or new folder with --output")
@@ -193,10 +193,15 @@ public struct PluginScaffold: Sendable {
 }
 
 /// Why a plugin folder could not be generated.
-public struct ScaffoldError: Error, CustomStringConvertible, Sendable {
+struct ScaffoldError: Error, CustomStringConvertible, Sendable {
     /// What went wrong and what to do.
-    public let description: String
+    let description: String
 
     /// Creates an error with a message a user can act on.
-    public init(_ description: String) { self.description = description }
+    init(_ description: String) { self.description = description }
+}
+
+extension ScaffoldError: LocalizedError {
+    /// The same message as `description`, so `localizedDescription` reads as the CLI prints it.
+    var errorDescription: String? { description }
 }
