@@ -19,6 +19,9 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then targets=(json config dataset http-answer wire host-table); fi
 
 scratch=.build-fuzz
+# SwiftPM keeps the fuzz package's build plan when only the Hone sources it depends on by path
+# moved (it then fails on "missing inputs"); dropping the plan makes it plan again (seconds).
+rm -f "$scratch/debug.yaml" "$scratch"/*/debug/description.json
 (cd fuzz && swift build -c debug --scratch-path "../$scratch" -Xswiftc -sanitize=fuzzer,address --product hone-fuzz 2>&1 \
     | grep -v "Cannot export local symbol")
 binary="$scratch/debug/hone-fuzz"
