@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "Hone", targets: ["Hone"]),
         .library(name: "HoneSDK", targets: ["HoneSDK"]),
         .executable(name: "hone", targets: ["hone"]),
+        .executable(name: "hone-plugin-host", targets: ["hone-plugin-host"]),
         .library(name: "HonePluginRandomSearch", type: .dynamic, targets: ["HonePluginRandomSearch"]),
         .library(name: "HonePluginRLPrompt", type: .dynamic, targets: ["HonePluginRLPrompt"]),
         .library(name: "HonePluginGRAM", type: .dynamic, targets: ["HonePluginGRAM"]),
@@ -91,6 +92,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The process a crash-isolated plugin runs in (docs/plugins.md, "Process isolation"):
+        // `hone` starts it next to itself; it loads one plugin and talks to `hone` over a socket.
+        .executableTarget(
+            name: "hone-plugin-host",
+            dependencies: ["CHoneABI", "HoneSDK"],
+            swiftSettings: [.swiftLanguageMode(.v5)],
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         // Test support: the in-process FixtureHTTPServer that replays OpenAI, vLLM and llama.cpp
         // answers, and InProcessHost, a hone_host table on Swift closures for plugin tests.

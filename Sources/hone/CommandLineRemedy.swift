@@ -22,6 +22,7 @@ struct CommandLineRemedy: LocalizedError, CustomStringConvertible {
         case .startNewRun: return "hone run"
         case .addPluginDirectory: return "hone ... --plugin-path <directory of the plugin library>"
         case .chooseOutputDirectory: return "hone run ... --out <another directory>"
+        case .applyArtifact(let directory): return "hone export \(directory) --format artifact -o artifact.json, then hone apply --artifact artifact.json"
         }
     }
 

@@ -49,4 +49,37 @@ final class PrototypeHeadTests: XCTestCase {
         XCTAssertEqual(heads.predictions(shift: [0, 0], weight: 1, others: FeatureMatrix(rows: 0, columns: 2), queries: raw).shots, [0, 0])
         XCTAssertEqual(heads.predictions(shift: [0, 0], weight: 1, others: FeatureMatrix(rows: 0, columns: 2)).shots, [1, 0])
     }
+
+    func testLeaveOneOutTakesAShotsOwnParticleOutOfTheShift() {
+        // Random shots and SVGD-like particles (particle i started at shot i); a draw of three
+        // particles. A shot in the draw must be scored as if its particle had never been in
+        // the draw: the head built without the shot, shifted by the other two particles' mean.
+        var random = StageRandom(seed: 5)
+        let d = 4, labels = [0, 1, 2, 0, 1, 2]
+        func matrix(_ rows: Int) -> FeatureMatrix {
+            FeatureMatrix(rows: rows, columns: d, values: (0..<(rows * d)).map { _ in random.unit() - 0.5 })
+        }
+        let shots = matrix(6), particles = matrix(6), verbalizers = matrix(3), dev = matrix(5)
+        let heads = PrototypeHeads(shots: shots, shotLabels: labels, verbalizers: verbalizers)
+        let draw = [4, 0, 2], scale = -2.0
+        let mean = particles.selecting(rows: draw).columnMeans()
+        for weight in [0.0, 0.5, 1] {
+            let predicted = heads.predictions(shift: mean.map { $0 * scale }, weight: weight, others: dev,
+                                              shiftSource: (particles, draw, scale))
+            for i in 0..<6 {
+                let others = (0..<6).filter { $0 != i }
+                let inDraw = draw.contains(i)
+                let shift = (inDraw ? particles.selecting(rows: draw.filter { $0 != i }).columnMeans() : mean).map { $0 * scale }
+                let without = PrototypeHeads(shots: shots.selecting(rows: others), shotLabels: others.map { labels[$0] }, verbalizers: verbalizers)
+                let head = without.head(shift: shift, weight: weight, space: space, temperature: 1)
+                var expected = HeadClassifier(head: head, fallbackTemperature: 1).predict(shots.selecting(rows: [i]))[0]
+                if !inDraw && weight == 0 {
+                    // Without a prototype weight nothing is left out: the full head.
+                    expected = HeadClassifier(head: heads.head(shift: shift, weight: 0, space: space, temperature: 1), fallbackTemperature: 1)
+                        .predict(shots.selecting(rows: [i]))[0]
+                }
+                XCTAssertEqual(predicted.shots[i], expected, "shot \(i), weight \(weight)")
+            }
+        }
+    }
 }

@@ -44,7 +44,7 @@ final class RunTests: XCTestCase {
         let artifact = result.bestPrompt
         XCTAssertEqual(artifact.kind, .embeddingHead)
         XCTAssertEqual(artifact.method, "org.hone.bayesprompt")
-        XCTAssertEqual(artifact.methodVersion, "1.0.0")
+        XCTAssertEqual(artifact.methodVersion, "1.1.0")
         let head = try XCTUnwrap(artifact.head)
         XCTAssertEqual(head.space, EmbeddingSpace(backend: "e5", model: "multilingual-e5-small"))
         XCTAssertEqual(head.temperature, 0.01)
@@ -52,8 +52,8 @@ final class RunTests: XCTestCase {
         XCTAssertNil(head.problem(labelCount: 3))
         XCTAssertEqual(artifact.parts?.context?.count, 3, "one pool sentence per sampled particle")
         XCTAssertEqual(artifact.data?["selection_score"]?.doubleValue, 1)
-        XCTAssertTrue(["shots", "transported"].contains(artifact.data?["prototypes"]?.stringValue ?? ""))
-        XCTAssertEqual(result.summary?["candidates"]?.intValue, 3 * 4 * 4 + 3 * 4 * 3, "draws x scales x weights, for the shots' and (weight > 0) the transported prototypes")
+        XCTAssertTrue(["shots", "domain"].contains(artifact.data?["prototypes"]?.stringValue ?? ""))
+        XCTAssertEqual(result.summary?["candidates"]?.intValue, 3 * 4 * 4 + 3 * 4 * 3, "draws x scales x weights, for the shots' and (weight > 0) the domain prototypes")
         // Pool, shots and dev are queries; only the verbalizers are passages.
         XCTAssertEqual(host.embedded.filter { $0.role == "passage" }.map(\.text), ["word0", "word1", "word2"])
         XCTAssertEqual(host.usedCalls, 60 + 6 + 9 + 3)
@@ -61,6 +61,17 @@ final class RunTests: XCTestCase {
         // The head classifies new inputs as the host will.
         let queries = FeatureMatrix(vectors: (0..<3).map { Self.embed("topic-\($0) unseen", "query") })
         XCTAssertEqual(HeadClassifier(head: head, fallbackTemperature: 1).predict(queries), [0, 1, 2])
+    }
+
+    func testEveryParticleSourceWithAPoolGetsTheSameCandidates() throws {
+        var counts: [Int] = []
+        for particles in ["svgd", "gmm_means", "random_unlabeled"] {
+            let (result, _) = try run(["svgd_iterations": 20, "draws": 2, "particles": .string(particles)], task: task())
+            counts.append(result.summary?["candidates"]?.intValue ?? -1)
+        }
+        XCTAssertEqual(counts, [2 * 4 * 4 + 2 * 4 * 3, 2 * 4 * 4 + 2 * 4 * 3, 2 * 4 * 4 + 2 * 4 * 3])
+        let (none, _) = try run(["particles": "none"], task: task())
+        XCTAssertEqual(none.summary?["candidates"]?.intValue, 4, "demonstrations only: the prototype weights, no shift, no pool")
     }
 
     func testHeadTakesTheBackendsSpaceAndTemperature() throws {

@@ -66,7 +66,7 @@ func fscPool(_ name: String) throws -> String {
     return path
 }
 
-let task: JSONValue
+var task: JSONValue
 let stageExtra: [String: JSONValue]
 let budget: Int
 switch dataset {
@@ -106,10 +106,21 @@ default:
     exit(2)
 }
 
+// TEST_FILE=path scores a labelled file in the dataset's format instead of the test split
+// (tuning on a split the table does not use, e.g. SemEval training sentences outside the pool).
+if let testFile = ProcessInfo.processInfo.environment["TEST_FILE"], case .object(var object) = task,
+   case .object(var dataset)? = object["dataset"] {
+    dataset["test"] = .string(testFile)
+    object["dataset"] = .object(dataset)
+    task = .object(object)
+}
 let cache = try EmbeddingCache(path: EmbeddingCache.defaultPath())
 let e5 = try E5Backend(cache: cache, temperature: 0.01)
+// STAGE_CONFIG='{"key": value, ...}' adds stage config keys to every condition (for tuning
+// runs on a seed or split that is not reported; the acceptance table uses the defaults).
+let stageOverrides = try ProcessInfo.processInfo.environment["STAGE_CONFIG"].map { try JSONValue(parsing: $0).objectValue ?? [:] } ?? [:]
 for condition in conditions {
-    var stageConfig = stageExtra
+    var stageConfig = stageExtra.merging(stageOverrides) { $1 }
     stageConfig["particles"] = .string(condition)
     let pipeline: JSONValue = [
         "name": .string("bayesprompt-\(dataset)-\(k)-\(dataSeed)-\(condition)"),

@@ -57,7 +57,18 @@ public struct BayesPromptConfig: Sendable, Equatable {
     public var prototypeWeights: [Double] = [0, 0.5, 0.75, 1]
     /// Embedding mode with SVGD particles: also try class prototypes built from the transported
     /// particles (each keeps its k-shot example's label).
-    public var transportedPrototypes = true
+    public var transportedPrototypes = false
+    /// Embedding mode with a pool: also try class prototypes re-estimated on the pool by the
+    /// label-anchored domain mixture (``DomainPrototypes``), anchored by the k-shot examples and
+    /// the labelled particles (every particle source gets the same machinery).
+    public var domainPrototypes = true
+    /// EM iterations of the label-anchored domain mixture.
+    public var domainIterations = 5
+    /// Concentration kappa of the label-anchored domain mixture; 0 means 1 / the classifier's
+    /// temperature (the E-step is then the head's own posterior).
+    public var domainConcentration = 0.0
+    /// Weight of each pool point against an anchor in the label-anchored domain mixture.
+    public var domainPoolWeight = 1.0
     /// Text mode: demonstrations per label.
     public var demonstrationsPerClass = 1
     /// Text mode: the instruction (default: the seed prompt's text).
@@ -125,6 +136,10 @@ public struct BayesPromptConfig: Sendable, Equatable {
             throw PluginError.config("org.hone.bayesprompt: prototype_weights must lie in [0, 1], got \(bad)")
         }
         transportedPrototypes = try value("transported_prototypes")?.boolValue ?? transportedPrototypes
+        domainPrototypes = try value("domain_prototypes")?.boolValue ?? domainPrototypes
+        domainIterations = try int("domain_em_iterations", domainIterations)
+        domainConcentration = try number("domain_concentration", domainConcentration)
+        domainPoolWeight = try number("domain_pool_weight", domainPoolWeight)
         demonstrationsPerClass = try int("demonstrations_per_class", demonstrationsPerClass)
         instruction = try string("instruction")
         nullLabel = try string("null_label")
@@ -164,6 +179,10 @@ public struct BayesPromptConfig: Sendable, Equatable {
                 "shift_scales": numbers(d.shiftScales),
                 "prototype_weights": numbers(d.prototypeWeights),
                 "transported_prototypes": ["type": "boolean", "default": .bool(d.transportedPrototypes)],
+                "domain_prototypes": ["type": "boolean", "default": .bool(d.domainPrototypes)],
+                "domain_em_iterations": integer(0, 10_000, d.domainIterations),
+                "domain_concentration": number(0, 1e9, d.domainConcentration),
+                "domain_pool_weight": number(0, 1e9, d.domainPoolWeight),
                 "demonstrations_per_class": integer(0, 1000, d.demonstrationsPerClass),
                 "instruction": ["type": "string"],
                 "null_label": ["type": "string"],

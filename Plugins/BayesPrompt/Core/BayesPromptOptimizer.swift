@@ -18,7 +18,7 @@ public final class BayesPromptOptimizer: HoneOptimizer {
     public static let descriptor = OptimizerDescriptor(
         id: "org.hone.bayesprompt",
         name: "BayesPrompt",
-        version: "1.0.0",
+        version: "1.1.0",
         description: "Debiased domain abstraction: a Gaussian mixture over unlabeled in-domain text, k-shot features moved toward it by SVGD, sampled into the prompt (Li et al., ICLR 2024).",
         configSchema: BayesPromptConfig.schema,
         capabilities: ["embed"])
@@ -134,7 +134,7 @@ public final class BayesPromptOptimizer: HoneOptimizer {
             choice = try selectText(task: task, draws: particleDraws, particles: particles, builder: builder, seed: request.seed,
                                     instruction: config.instruction ?? request.seedPrompt.text, session: &session)
         case .embedding:
-            choice = try selectHead(request: request, shots: shots, particles: particles, draws: particleDraws, session: &session)
+            choice = try selectHead(request: request, shots: shots, pool: pool, particles: particles, draws: particleDraws, session: &session)
             // Informative: the pool sentences nearest to the chosen draw's particles.
             let draw = particleDraws[choice.draw]
             let context = builder.nearestSentences(to: particles.points.selecting(rows: draw.indices)).map { poolTexts[$0] }
@@ -192,23 +192,39 @@ public final class BayesPromptOptimizer: HoneOptimizer {
 
     /// Embedding mode: every (prototypes, draw, shift scale, prototype weight) head, scored with
     /// the host's formula on the k-shot examples (leave-one-out) and dev; the best (first on
-    /// ties) wins. Prototypes are the k-shot examples' means, and with SVGD particles (and
-    /// `transported_prototypes`) also the means of the transported particles of each label.
-    private func selectHead(request: RunRequest, shots: FeatureMatrix, particles: DomainParticles, draws: [DomainParticles.Draw],
-                            session: inout EmbeddingSession) throws -> Choice {
+    /// ties) wins. Prototypes are the k-shot examples' means; with a pool (and
+    /// `domain_prototypes`) also the label-anchored domain mixture's (``DomainPrototypes``),
+    /// anchored by the shots and the labelled particles; with SVGD particles and
+    /// `transported_prototypes`, also the means of the transported particles of each label.
+    private func selectHead(request: RunRequest, shots: FeatureMatrix, pool: FeatureMatrix, particles: DomainParticles,
+                            draws: [DomainParticles.Draw], session: inout EmbeddingSession) throws -> Choice {
         let task = request.task
         let verbalizers = try session.embed(task.labels.map(\.verbalizer), role: "passage")
         let dev = try session.embedInputs(task.dev.map(\.input))
         let space = request.backend?.embeddingSpace ?? Self.fallbackSpace
         let temperature = request.backend?.temperature ?? Self.fallbackTemperature
-        var prototypeSources = [("shots", PrototypeHeads(shots: shots, shotLabels: task.train.map(\.label), verbalizers: verbalizers))]
+        let shotLabels = task.train.map(\.label)
+        let shotHeads = PrototypeHeads(shots: shots, shotLabels: shotLabels, verbalizers: verbalizers)
+        var prototypeSources = [("shots", shotHeads)]
         if particles.source == .svgd && config.transportedPrototypes && particles.points.rows == shots.rows {
-            prototypeSources.append(("transported", PrototypeHeads(shots: particles.points, shotLabels: task.train.map(\.label), verbalizers: verbalizers)))
+            prototypeSources.append(("transported", PrototypeHeads(shots: particles.points, shotLabels: shotLabels, verbalizers: verbalizers)))
+        }
+        if config.domainPrototypes && particles.source != .none && pool.rows > 0 {
+            // The label-anchored domain mixture, anchored by the shots and the labelled
+            // particles (the same machinery for every particle source).
+            let shotPrototypes = FeatureMatrix(vectors: (0..<task.labels.count).map { shotHeads.classVector($0, shift: [Double](repeating: 0, count: shots.columns), weight: 1) })
+            let particleLabels = particles.labels(shotLabels: shotLabels, prototypes: shotPrototypes)
+            let anchors = FeatureMatrix(rows: shots.rows + particles.points.rows, columns: shots.columns, values: shots.values + particles.points.values)
+            let domain = DomainPrototypes.fit(pool: pool, anchors: anchors, anchorLabels: shotLabels + particleLabels, fallback: shotPrototypes,
+                                              concentration: config.domainConcentration > 0 ? config.domainConcentration : 1 / temperature,
+                                              iterations: config.domainIterations, poolWeight: config.domainPoolWeight)
+            prototypeSources.append(("domain", PrototypeHeads(shots: shots, shotLabels: shotLabels, verbalizers: verbalizers, sums: domain.sums, weights: domain.weights)))
         }
         let nullLabel = config.nullLabel.flatMap { name in task.labels.firstIndex { $0.name == name } }
         let metric = SelectionMetric(name: task.metric, labelCount: task.labels.count, nullLabel: nullLabel)
         let gold = task.train.map(\.label) + task.dev.map(\.label)
         let scales = config.particles == .none ? [0.0] : config.shiftScales
+        let ownParticles = particles.source == .svgd && particles.points.rows == shots.rows ? particles.points : nil
         var best: (score: Double, source: Int, draw: Int, scale: Double, weight: Double)?
         var candidates = 0
         for (s, (_, heads)) in prototypeSources.enumerated() {
@@ -219,7 +235,10 @@ public final class BayesPromptOptimizer: HoneOptimizer {
                         if host.isCancelled { break }
                         // Transported prototypes are scored on the raw shots' embeddings, each
                         // left out of its own label's prototype, like the shots' prototypes.
-                        let predicted = heads.predictions(shift: shift, weight: weight, others: dev, queries: shots)
+                        // SVGD particle i started at shot i: leave-one-out also takes a shot's own
+                        // particle out of the shift it is scored with.
+                        let predicted = heads.predictions(shift: shift, weight: weight, others: dev, queries: shots,
+                                                          shiftSource: ownParticles.map { ($0, draw.indices, scale) })
                         let score = metric.value(gold: gold, predicted: predicted.shots + predicted.others)
                         candidates += 1
                         if best.map({ score > $0.score }) ?? true { best = (score, s, d, scale, weight) }

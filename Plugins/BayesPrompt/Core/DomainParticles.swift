@@ -37,6 +37,27 @@ public struct DomainParticles: Sendable {
         }
     }
 
+    /// Each particle's label, for the label-anchored domain mixture (``DomainPrototypes``):
+    /// transported particles keep the label of the k-shot example they started from; any
+    /// other particle (a random pool sentence, a mixture mean) takes the label of the class
+    /// vector it is nearest to by cosine among `prototypes` (one row per label: the k-shot
+    /// prototypes), the only labels the demonstrations can give an unlabeled point.
+    public func labels(shotLabels: [Int], prototypes: FeatureMatrix) -> [Int] {
+        if source == .svgd && points.rows == shotLabels.count { return shotLabels }
+        let d = points.columns
+        let units = (0..<prototypes.rows).map { VectorMath.normalized(prototypes.row($0)) }
+        return (0..<points.rows).map { i in
+            let x = points.values[i * d ..< (i + 1) * d]
+            var best = 0, bestValue = -Double.infinity
+            for (c, u) in units.enumerated() {
+                var dot = 0.0
+                for (a, b) in zip(x, u) { dot += a * b }
+                if dot > bestValue { best = c; bestValue = dot }
+            }
+            return best
+        }
+    }
+
     /// One draw: the sampled rows and their mean.
     public struct Draw: Sendable, Equatable {
         /// Indices of the sampled particles.

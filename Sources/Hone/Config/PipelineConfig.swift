@@ -223,12 +223,17 @@ public struct StageConfig: Sendable {
     public var keepIfWorse: Bool
     /// JSON path of this stage, for errors found later (schema violations).
     public var path: String
+    /// Where the plugin runs (`isolation`); nil for the default (see ``PluginIsolation/forStage(_:plugin:searchPath:hostExecutable:logger:)``).
+    public var isolation: StageIsolation?
+    /// The limits of the plugin's process (`process_limits`) when it runs in one.
+    public var processLimits: PluginProcessLimits
 
     init(_ o: ConfigObject) throws {
         path = o.path
         plugin = try o.string("plugin")
         config = o.value("config") ?? .object([:])
         keepIfWorse = try o.optionalBool("keep_if_worse") ?? false
+        (isolation, processLimits) = try StageIsolation.read(o)
         if config.objectValue == nil {
             throw ConfigError(path: o.path(of: "config"), message: "expected an object, found \(config.typeName)")
         }

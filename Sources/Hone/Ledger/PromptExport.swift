@@ -102,7 +102,7 @@ public struct PromptExport: Sendable {
                 let why = prompt.kind == .rendered
                     ? "its {prompt} text is written for each input by \(prompt.method ?? "its plugin")'s renderer, so no one filled template exists"
                     : "it classifies with learned class vectors (an embedding head) that a filled template cannot carry"
-                throw LedgerError("\(directory): the optimized prompt is a \(prompt.kind.rawValue) artifact: \(why); export it in the artifact format and apply that artifact, or export it as json")
+                throw LedgerError("\(directory): the optimized prompt is a \(prompt.kind.rawValue) artifact: \(why); export it in the artifact format and apply that artifact, or export it as json", remedy: .applyArtifact(runDirectory: directory))
             }
             guard let filledTemplate else {
                 let why = ledgerProblem == nil ? "the run recorded no config" : "the config was recorded only in the ledger, which cannot be read"

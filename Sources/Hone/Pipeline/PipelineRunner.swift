@@ -141,7 +141,9 @@ public final class PipelineRunner: @unchecked Sendable {
         var optimizers: [Optimizer] = []
         for (i, stage) in config.stages.enumerated() {
             let plugin = try registry.plugin(id: stage.plugin)
-            let optimizer = try PluginOptimizer(plugin: plugin, config: stage.config, path: "\(stage.path).config")
+            let optimizer = try PluginOptimizer(
+                plugin: plugin, config: stage.config, path: "\(stage.path).config",
+                isolation: try PluginIsolation.forStage(stage, plugin: plugin, searchPath: searchPath, logger: logger))
             let missing = optimizer.requiredCapabilities.filter { !backend.capabilities.contains($0) }
             if !missing.isEmpty {
                 throw ConfigError(

@@ -28,25 +28,14 @@ final class HostTable {
             abi_minor: UInt32(HONE_ABI_VERSION_MINOR),
             host_data: Unmanaged.passUnretained(context).toOpaque(),
             evaluate: { host, request, result in
-                HostTable.answer(host, request, result, what: "evaluate request") { ctx, text in
-                    try Wire.encode(try ctx.evaluate(try Wire.decode(EvaluateRequest.self, from: text)))
-                }
+                HostTable.serve(host, request, result, HostCalls.evaluate)
             },
             backend_call: { host, request, result in
-                HostTable.answer(host, request, result, what: "backend_call request") { ctx, text in
-                    try ctx.backendCall(try JSONValue(parsing: text)).serialized()
-                }
+                HostTable.serve(host, request, result, HostCalls.backendCall)
             },
             log: { host, level, message in
                 guard let ctx = HostTable.context(host), let message else { return }
-                let text = "[\(ctx.pluginID)] " + String(cString: message)
-                switch level {
-                case Int32(HONE_LOG_TRACE): ctx.logger.trace("\(text)")
-                case Int32(HONE_LOG_DEBUG): ctx.logger.debug("\(text)")
-                case Int32(HONE_LOG_INFO): ctx.logger.info("\(text)")
-                case Int32(HONE_LOG_WARNING): ctx.logger.warning("\(text)")
-                default: ctx.logger.error("\(text)")
-                }
+                HostCalls.log(level: level, String(cString: message), context: ctx)
             },
             progress: { host, fraction, message in
                 guard let ctx = HostTable.context(host) else { return }
@@ -57,16 +46,13 @@ final class HostTable {
             },
             checkpoint_save: { host, state in
                 guard let ctx = HostTable.context(host), let state else { return hone_status(HONE_ERR_INVALID_ARGUMENT) }
-                do { try ctx.saveCheckpoint(String(cString: state)); return hone_status(HONE_OK) } catch {
-                    ctx.logger.error("checkpoint of \(ctx.pluginID) not saved: \(error)")
-                    return hone_status(HONE_ERR_INTERNAL)
-                }
+                return HostCalls.saveCheckpoint(String(cString: state), context: ctx)
             },
             checkpoint_load: { host, sink in
                 guard let ctx = HostTable.context(host) else { return hone_status(HONE_ERR_INVALID_ARGUMENT) }
-                guard let state = ctx.loadCheckpoint() else { return hone_status(HONE_ERR_NOT_FOUND) }
-                sink?.send(state)
-                return hone_status(HONE_OK)
+                let answer = HostCalls.loadCheckpoint(context: ctx)
+                if answer.status == HONE_OK { sink?.send(answer.text) }
+                return answer.status
             },
             get_extension: { _, _ in nil }))
         if role == .renderer {
@@ -89,33 +75,18 @@ final class HostTable {
         return Unmanaged<StageContext>.fromOpaque(data).takeUnretainedValue()
     }
 
-    /// Runs `body` on the request text and writes its answer (or the error message) to the sink.
-    /// A request that cannot be read is answered with where it is wrong and what was expected
-    /// (`what` names it: "evaluate request").
-    private static func answer(
+    /// Serves a request through `answer` (one of ``HostCalls``) and writes its answer (or the
+    /// error message) to the sink.
+    private static func serve(
         _ host: UnsafePointer<hone_host>?, _ request: UnsafePointer<CChar>?, _ sink: UnsafeMutablePointer<hone_sink>?,
-        what: String, _ body: (StageContext, String) throws -> String
+        _ answer: (String, StageContext) -> (status: hone_status, text: String)
     ) -> hone_status {
         guard let ctx = context(host), let request else {
             sink?.send("NULL host or request")
             return hone_status(HONE_ERR_INVALID_ARGUMENT)
         }
-        let text = String(cString: request)
-        do {
-            sink?.send(try body(ctx, text))
-            return hone_status(HONE_OK)
-        } catch let error as PluginError {
-            sink?.send(error.message)
-            return error.status
-        } catch let error as DecodingError {
-            sink?.send("malformed \(what) \(WireDecodingFailure(decoding: error, text: text))")
-            return hone_status(HONE_ERR_INVALID_ARGUMENT)
-        } catch let error as JSONSyntaxError {
-            sink?.send("malformed \(what): \(error)")
-            return hone_status(HONE_ERR_INVALID_ARGUMENT)
-        } catch {
-            sink?.send("\(error)")
-            return hone_status(HONE_ERR_INTERNAL)
-        }
+        let (status, text) = answer(String(cString: request), ctx)
+        sink?.send(text)
+        return status
     }
 }

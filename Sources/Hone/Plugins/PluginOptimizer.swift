@@ -4,23 +4,30 @@ import HoneSDK
 
 /// A loaded optimizer plugin driven through the C ABI.
 ///
-/// Each `optimize` creates an instance, runs it and destroys it on a dedicated thread (never
-/// Swift's cooperative pool, since the plugin blocks), with the instance's calls serialized.
+/// Each `optimize` creates an instance, runs it and destroys it: in-process on a dedicated
+/// thread (never Swift's cooperative pool, since the plugin blocks), with the instance's calls
+/// serialized; or, with ``PluginIsolation/process(_:)``, in a `hone-plugin-host` process of its
+/// own, so that a crash, an `exit` or a hang fails the stage with a
+/// ``PluginProcessError`` instead of ending the host.
 public final class PluginOptimizer: Optimizer {
     /// The plugin.
     public let plugin: LoadedPlugin
     /// The stage config (already validated against the plugin's schema).
     public let config: JSONValue
+    /// Where the plugin's `create`, `run` and `destroy` execute.
+    public let isolation: PluginIsolation
 
     public var id: String { plugin.info.id }
     public var requiredCapabilities: [BackendCapability] { plugin.info.capabilities }
 
-    /// Prepares a stage of `plugin` with `config`; throws a ``ConfigError`` at `path` when the
-    /// config fails the plugin's schema.
-    public init(plugin: LoadedPlugin, config: JSONValue, path: String = "$.config") throws {
+    /// Prepares a stage of `plugin` with `config`, run as `isolation` says (in-process unless
+    /// told otherwise; a pipeline chooses with ``PluginIsolation/forStage(_:plugin:searchPath:hostExecutable:logger:)``);
+    /// throws a ``ConfigError`` at `path` when the config fails the plugin's schema.
+    public init(plugin: LoadedPlugin, config: JSONValue, path: String = "$.config", isolation: PluginIsolation = .inProcess) throws {
         try JSONSchemaValidator.validate(config, against: plugin.info.configSchema, path: path)
         self.plugin = plugin
         self.config = config
+        self.isolation = isolation
     }
 
     public func optimize(_ request: RunRequest, context: StageContext) throws -> RunResult {
@@ -28,6 +35,19 @@ public final class PluginOptimizer: Optimizer {
         let plugin = self.plugin
         let configText = config.serialized()
         let outcome = PluginOptimizer.onDedicatedThread { () -> Result<String, Error> in
+            if case .process(let settings) = self.isolation {
+                return Result {
+                    let (answer, created) = try PluginProcess(plugin: plugin, settings: settings, phase: "run")
+                        .perform(op: "run", config: configText, request: requestText, context: context)
+                    guard created else {
+                        throw PipelineError("plugin \(plugin.info.id) refused its config (\(String(cString: hone_status_name(answer.status)))): \(answer.text)")
+                    }
+                    guard answer.status == HONE_OK else {
+                        throw PipelineError("plugin \(plugin.info.id) failed (\(String(cString: hone_status_name(answer.status)))): \(answer.text)")
+                    }
+                    return answer.text
+                }
+            }
             let host = HostTable(context: context)
             let instance: UnsafeMutableRawPointer
             switch PluginOptimizer.create(plugin, host: host, config: configText) {

@@ -12,6 +12,9 @@ public enum ErrorRemedy: Sendable, Equatable {
     case addPluginDirectory(pluginID: String)
     /// Write the run into another output directory.
     case chooseOutputDirectory
+    /// Export the run's optimized prompt as an artifact file and apply that artifact to each
+    /// input (``ArtifactApplication``): the prompt has no single text form.
+    case applyArtifact(runDirectory: String)
 }
 
 /// An error that names the fix it proposes (see ``ErrorRemedy``).
