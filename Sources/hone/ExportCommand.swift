@@ -26,7 +26,9 @@ struct ExportCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let text = try PromptExport(directory: runDirectory).rendered(format)
+        let export = try PromptExport(directory: runDirectory)
+        warnAboutLedger(export.ledgerProblem)
+        let text = try export.rendered(format)
         guard let output else {
             print(text, terminator: "")
             return

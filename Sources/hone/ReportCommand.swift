@@ -36,13 +36,21 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         if html {
-            let page = try RunHTMLReport(directory: runDirectory, top: top).html
-            try writePage(page, to: output ?? runDirectory + "/report.html")
+            let page = try RunHTMLReport(directory: runDirectory, top: top)
+            warnAboutLedger(page.report.ledgerProblem)
+            try writePage(page.html, to: output ?? runDirectory + "/report.html")
             return
         }
         let report = try RunDirectoryReport(directory: runDirectory, top: top)
+        warnAboutLedger(report.ledgerProblem)
         print(json ? report.json.prettyPrinted() : report.markdown, terminator: json ? "\n" : "")
     }
+}
+
+/// Says on stderr that a report or export comes from `result.json` alone, and why.
+func warnAboutLedger(_ problem: String?) {
+    guard let problem else { return }
+    FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
 }
 
 /// Writes an HTML page to `path` (and says where), or to standard output for `-`.

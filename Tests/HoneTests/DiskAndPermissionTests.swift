@@ -52,6 +52,62 @@ final class DiskAndPermissionTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("\"provenance\""), result.stdout)
     }
 
+    /// Overwrites `count` bytes of the file at `path` from `offset` with 0xA5.
+    private func damage(_ path: String, at offset: UInt64, count: Int) throws {
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: path))
+        try handle.seek(toOffset: offset)
+        handle.write(Data(repeating: 0xA5, count: count))
+        try handle.close()
+    }
+
+    func testReportAndExportOfAFinishedRunWithADamagedLedgerFallBackToResultJSON() throws {
+        let dir = try TestEnvironment.temporaryDirectory("damaged") + "/run"
+        let run = try TinyRun.make(runDirectory: dir)
+        let finished = try run.runner.run(run.prepared)
+        let ledgerPath = dir + "/ledger.sqlite"
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: ledgerPath)[.size] as? Int)
+        // The header overwritten (no longer SQLite at all), then, on a fresh copy, every page
+        // after the first (SQLite: "database disk image is malformed").
+        let pristine = try Data(contentsOf: URL(fileURLWithPath: ledgerPath))
+        for (offset, count, reason) in [(UInt64(0), 100, "not an SQLite database"), (UInt64(4096), size - 4096, "malformed")] {
+            try pristine.write(to: URL(fileURLWithPath: ledgerPath))
+            try damage(ledgerPath, at: offset, count: count)
+            XCTAssertThrowsError(try RunLedger.open(directory: dir).recordedRun(), "the damage must make the ledger unreadable")
+
+            let report = try RunDirectoryReport(directory: dir)
+            let problem = try XCTUnwrap(report.ledgerProblem)
+            XCTAssertTrue(problem.contains(ledgerPath) && problem.contains(reason), problem)
+            XCTAssertEqual(report.bestScores?.prompt.text, finished.bestPrompt.text)
+            XCTAssertEqual(report.bestScores?.scores, finished.best)
+            XCTAssertEqual(report.baselineScores?.scores, finished.baseline)
+            XCTAssertEqual(report.run.stages.map(\.plugin), finished.stages.map(\.plugin))
+            XCTAssertEqual(report.json["run"]?["status"], "unknown")
+
+            let hone = TestEnvironment.honeExecutable
+            let markdown = try TestEnvironment.run([hone, "report", dir])
+            XCTAssertEqual(markdown.status, 0, markdown.stderr)
+            XCTAssertTrue(markdown.stderr.contains("warning: the run's ledger \(ledgerPath) cannot be read") && markdown.stderr.contains(reason), markdown.stderr)
+            XCTAssertTrue(markdown.stdout.contains("**Warning:**") && markdown.stdout.contains(String(format: "%.4f", finished.best.test)), markdown.stdout)
+            let exported = try TestEnvironment.run([hone, "export", dir, "--format", "json"])
+            XCTAssertEqual(exported.status, 0, exported.stderr)
+            XCTAssertTrue(exported.stderr.contains(ledgerPath), exported.stderr)
+            let json = try JSONValue(parsing: exported.stdout)
+            XCTAssertEqual(json["prompt"]?.stringValue, finished.bestPrompt.text)
+            XCTAssertEqual(json["provenance"]?["scores"]?["best"]?["test"]?.doubleValue, finished.best.test)
+            XCTAssertEqual(json["provenance"]?["run"]?["ledger_problem"]?.stringValue, problem)
+            let text = try TestEnvironment.run([hone, "export", dir])
+            XCTAssertEqual(text.stdout, finished.bestPrompt.text + "\n", text.stderr)
+            let template = try TestEnvironment.run([hone, "export", dir, "--format", "template"])
+            XCTAssertNotEqual(template.status, 0)
+            XCTAssertTrue(template.stderr.contains("only in the ledger, which cannot be read"), template.stderr)
+        }
+        // Without result.json the ledger's own error stands.
+        try FileManager.default.removeItem(atPath: dir + "/result.json")
+        XCTAssertThrowsError(try RunDirectoryReport(directory: dir)) { error in
+            XCTAssertTrue("\(error)".contains("malformed"), "\(error)")
+        }
+    }
+
     func testAFailedLedgerWriteIsRecordedSoTheAccountingIsNotTrusted() throws {
         let dir = try TestEnvironment.temporaryDirectory("gaps") + "/run"
         let run = try TinyRun.make(runDirectory: dir)

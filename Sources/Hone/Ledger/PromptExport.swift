@@ -32,6 +32,9 @@ public struct PromptExport: Sendable {
     /// Where the prompt came from: run, config and its SHA-256, backend, metric, stages,
     /// baseline and best scores on train, dev and test.
     public var provenance: JSONValue
+    /// Why the ledger could not be read, when the export comes from `result.json` alone
+    /// (``RunDirectoryReport/ledgerProblem``); nil when it was read from the ledger.
+    public var ledgerProblem: String?
 
     /// Reads the export of the run in `directory`.
     ///
@@ -52,11 +55,13 @@ public struct PromptExport: Sendable {
         let config = run.configJSON.flatMap { try? JSONValue(parsing: $0) }
         template = config?["task"]?["template"]?.stringValue ?? (config == nil ? nil : "{prompt} {input}")
         var runObject: [String: JSONValue] = [
-            "name": .string(run.name), "directory": .string(directory), "status": .string(run.status.rawValue),
+            "name": .string(run.name), "directory": .string(directory), "status": .string(report.statusName),
             "started": .string(RunDirectoryReport.timestamp(run.started)), "sessions": .number(Double(run.sessions)),
             "wall_seconds": .number(run.wallSeconds),
         ]
         runObject["finished"] = run.finished.map { .string(RunDirectoryReport.timestamp($0)) } ?? .null
+        runObject["ledger_problem"] = report.ledgerProblem.map(JSONValue.string) ?? .null
+        ledgerProblem = report.ledgerProblem
         var object: [String: JSONValue] = [
             "run": .object(runObject),
             "backend": .string(run.backend),
@@ -100,7 +105,8 @@ public struct PromptExport: Sendable {
                 throw LedgerError("\(directory): the optimized prompt is a \(prompt.kind.rawValue) artifact: \(why); export it in the artifact format and apply that artifact, or export it as json", remedy: .applyArtifact(runDirectory: directory))
             }
             guard let filledTemplate else {
-                throw LedgerError("\(directory): the run recorded no config, so its template is unknown; export it as text or json instead")
+                let why = ledgerProblem == nil ? "the run recorded no config" : "the config was recorded only in the ledger, which cannot be read"
+                throw LedgerError("\(directory): \(why), so its template is unknown; export it as text, artifact or json instead")
             }
             return filledTemplate + "\n"
         case .json:

@@ -23,9 +23,30 @@ public struct RunDirectoryReport: Sendable {
     /// Every recorded backend call.
     public var allCalls: BackendCallTotals
 
+    /// Why the ledger could not be read, when this report comes from `result.json` alone (see
+    /// ``init(directory:top:)``); nil when it was read from the ledger.
+    public var ledgerProblem: String?
+
     /// Reads the report of the run in `directory`, with the `top` best candidates per stage.
-    /// Throws a ``LedgerError`` naming what is missing when there is no ledger.
+    ///
+    /// When the ledger cannot be read (damaged, missing, or not a Hone ledger) but the run wrote
+    /// an intact `result.json`, the report is read from that file alone and ``ledgerProblem``
+    /// says why: scores, stages and prompts, without candidates, backend calls or the config.
+    /// Throws a ``LedgerError`` naming what is missing when neither can be read.
     public init(directory: String, top: Int = 10) throws {
+        do {
+            try self.init(ledgerIn: directory, top: top)
+        } catch let failure {
+            guard let fromResult = RunDirectoryReport(resultFileIn: directory, ledgerFailure: failure) else { throw failure }
+            self = fromResult
+        }
+    }
+
+    /// The status as reports show it: the ledger's, or "unknown" when it could not be read
+    /// (`result.json` is written by finished and cancelled runs alike).
+    public var statusName: String { ledgerProblem == nil ? run.status.rawValue : "unknown" }
+
+    private init(ledgerIn directory: String, top: Int) throws {
         let ledger = try RunLedger.open(directory: directory)
         self.directory = directory
         run = try ledger.recordedRun()
@@ -65,7 +86,11 @@ public struct RunDirectoryReport: Sendable {
         lines.append("# Run \(run.name)")
         lines.append("")
         let metric = result?["metric"]?.stringValue
-        var facts = ["- status: **\(run.status.rawValue)**" + (run.error.map { " (\(oneLine($0)))" } ?? "")]
+        if let ledgerProblem {
+            lines.append("> **Warning:** \(ledgerProblem)")
+            lines.append("")
+        }
+        var facts = ["- status: **\(statusName)**" + (run.error.map { " (\(oneLine($0)))" } ?? "")]
         facts.append("- directory: `\(directory)`")
         facts.append("- backend: \(run.backend)" + (metric.map { "; metric: \($0)" } ?? ""))
         facts.append("- started: \(Self.timestamp(run.started))" + (run.finished.map { "; finished: \(Self.timestamp($0))" } ?? "")
@@ -137,13 +162,14 @@ public struct RunDirectoryReport: Sendable {
     /// The report as JSON: `run`, `scores`, `stages` (each with `top_candidates`) and `backend_calls`.
     public var json: JSONValue {
         var runObject: [String: JSONValue] = [
-            "name": .string(run.name), "status": .string(run.status.rawValue), "backend": .string(run.backend),
+            "name": .string(run.name), "status": .string(statusName), "backend": .string(run.backend),
             "directory": .string(directory), "sessions": .number(Double(run.sessions)),
             "started": .string(Self.timestamp(run.started)), "wall_seconds": .number(run.wallSeconds),
         ]
         runObject["finished"] = run.finished.map { .string(Self.timestamp($0)) } ?? .null
         runObject["error"] = run.error.map { .string($0) } ?? .null
         runObject["metric"] = result?["metric"] ?? .null
+        runObject["ledger_problem"] = ledgerProblem.map(JSONValue.string) ?? .null
         let stages: [JSONValue] = run.stages.map { stage in
             var o: [String: JSONValue] = [
                 "index": .number(Double(stage.index)), "plugin": .string(stage.plugin), "status": .string(stage.status.rawValue),

@@ -19,6 +19,11 @@ public struct RunHTMLReport: Sendable {
     /// holds no ledger.
     public init(directory: String, top: Int = 10) throws {
         report = try RunDirectoryReport(directory: directory, top: top)
+        // A report read from result.json alone (the ledger cannot be read) has no candidates.
+        guard report.ledgerProblem == nil else {
+            points = report.run.stages.map { _ in [] }
+            return
+        }
         let ledger = try RunLedger.open(directory: directory)
         points = try report.run.stages.map { try ledger.candidatePoints(stage: $0.index) }
     }
