@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HoneSDK
 import Logging
 
@@ -10,11 +11,10 @@ import Logging
 /// (``HoneComponents``), run it from a task (`run() async`, which honours task
 /// cancellation) and follow it as a stream of ``RunEvent``s (``events``).
 ///
-/// `@unchecked Sendable`: its settings (``onProgress``, ``onEvent``, ``configJSON``, ...) are
-/// plain properties a program sets before `run(_:)` and that the run only reads; what the
-/// run changes (the active and host contexts, cancellation) is guarded by `lock`, so
-/// ``cancel(_:)`` may come from any thread.
-public final class PipelineRunner: @unchecked Sendable {
+/// A runner is `Sendable`, checked by the compiler: its settings (``onProgress``, ``onEvent``,
+/// ``configJSON``, ...) and what a run changes (the active and host contexts, cancellation)
+/// live behind mutexes, so ``cancel(_:)`` and the settings may be used from any thread.
+public final class PipelineRunner: Sendable {
     /// The pipeline.
     public let config: PipelineConfig
     /// The program's own backends, evaluators, metrics and optimizers.
@@ -26,41 +26,79 @@ public final class PipelineRunner: @unchecked Sendable {
     /// The logger.
     public let logger: Logger
     /// Called with (stage index, fraction, message) as stages report progress.
-    public var onProgress: @Sendable (Int, Double, String?) -> Void = { _, _, _ in }
+    public var onProgress: @Sendable (Int, Double, String?) -> Void {
+        get { settings.withLock { $0.onProgress } }
+        set { settings.withLock { $0.onProgress = newValue } }
+    }
     /// Called with every ``RunEvent`` as the run goes (stages starting and ending, candidates
     /// scored, progress with calls, cache hits and ETA, scores, the end); with an output
     /// directory the same events are appended to its `events.jsonl`.
-    public var onEvent: @Sendable (RunEvent) -> Void = { _ in }
+    public var onEvent: @Sendable (RunEvent) -> Void {
+        get { settings.withLock { $0.onEvent } }
+        set { settings.withLock { $0.onEvent = newValue } }
+    }
     /// Use the persistent cache (`--no-cache` turns it off; an in-memory cache is always used).
-    public var usePersistentCache = true
+    public var usePersistentCache: Bool {
+        get { settings.withLock { $0.usePersistentCache } }
+        set { settings.withLock { $0.usePersistentCache = newValue } }
+    }
     /// The config's text, recorded in the run ledger so `hone resume` can rebuild the
     /// pipeline: the file's text for ``init(configFile:components:searchPath:outputDirectory:logger:)``,
     /// else the config written back as JSON (``PipelineConfig/jsonText``). Nil: the ledger
     /// records no config, and only a program that prepares the pipeline itself can resume the run.
-    public var configJSON: String?
+    public var configJSON: String? {
+        get { settings.withLock { $0.configJSON } }
+        set { settings.withLock { $0.configJSON = newValue } }
+    }
     /// Plugin paths given on the command line, recorded in the ledger for `hone resume`.
-    public var commandLinePluginPaths: [String] = []
+    public var commandLinePluginPaths: [String] {
+        get { settings.withLock { $0.commandLinePluginPaths } }
+        set { settings.withLock { $0.commandLinePluginPaths = newValue } }
+    }
 
     /// Where `rendered` artifacts' renderers come from (default: the plugins on ``searchPath``,
     /// through their `hone.artifact.renderer/1` extension).
-    public var rendererSource: (any ArtifactRendererSource)?
+    public var rendererSource: (any ArtifactRendererSource)? {
+        get { settings.withLock { $0.rendererSource } }
+        set { settings.withLock { $0.rendererSource = newValue } }
+    }
 
-    private let lock = NSLock()
-    private var activeContext: StageContext?
-    private var hostContext: StageContext?
-    private var cancelled = false
-    /// Set by ``cancel(_:)`` with ``CancellationMode/immediately``: nothing more is scored.
-    private var stopsNow = false
-    /// Raised with ``stopsNow``; stages' evaluations check it between batches.
+    /// The settings a program may change (see the properties above).
+    private struct Settings {
+        var onProgress: @Sendable (Int, Double, String?) -> Void = { _, _, _ in }
+        var onEvent: @Sendable (RunEvent) -> Void = { _ in }
+        var usePersistentCache = true
+        var configJSON: String?
+        var commandLinePluginPaths: [String] = []
+        var rendererSource: (any ArtifactRendererSource)?
+    }
+
+    /// What a run changes while it goes, read by ``cancel(_:)`` from any thread.
+    private struct RunState {
+        var activeContext: StageContext?
+        var hostContext: StageContext?
+        var cancelled = false
+        /// Set by ``cancel(_:)`` with ``CancellationMode/immediately``: nothing more is scored.
+        var stopsNow = false
+        /// The flag of the host scoring in progress (baseline, a pick check, the final scoring).
+        var hostFlag: CancellationFlag?
+        /// The backend of the run in progress, whose calls in flight a cancel aborts.
+        var runningBackend: Backend?
+        /// This session's event hub (set when a run or resume starts).
+        var monitor: RunMonitor?
+    }
+
+    private let settings = Mutex(Settings())
+    private let state = Mutex(RunState())
+    /// Raised with `stopsNow`; stages' evaluations check it between batches.
     private let immediateFlag = CancellationFlag(message: "the run was cancelled")
-    /// The flag of the host scoring in progress (baseline, a pick check, the final scoring).
-    private var hostFlag: CancellationFlag?
-    /// The backend of the run in progress, whose calls in flight a cancel aborts.
-    private var runningBackend: Backend?
     /// The subscribers of ``events``.
     let broadcast = RunEventBroadcast()
     /// This session's event hub (set when a run or resume starts).
-    var monitor: RunMonitor?
+    var monitor: RunMonitor? {
+        get { state.withLock { $0.monitor } }
+        set { state.withLock { $0.monitor = newValue } }
+    }
 
     /// Creates a runner with the program's `components` (the backends, metrics, evaluators and
     /// optimizers the config may name). `searchPath` defaults to the standard one plus the
@@ -111,15 +149,15 @@ public final class PipelineRunner: @unchecked Sendable {
     /// stops the stage's evaluations and the backend's calls in flight, and scores nothing more.
     /// Either way the ledger records the run `cancelled`, and a resume continues it.
     public func cancel(_ mode: CancellationMode = .keepBestSoFar) {
-        let (host, backend) = lock.withLock { () -> (CancellationFlag?, Backend?) in
-            cancelled = true
+        let (host, backend) = state.withLock { s -> (CancellationFlag?, Backend?) in
+            s.cancelled = true
             if mode == .immediately {
-                stopsNow = true
+                s.stopsNow = true
                 immediateFlag.raise()
             }
-            activeContext?.cancel()
-            hostFlag?.raise()
-            return (hostFlag, runningBackend)
+            s.activeContext?.cancel()
+            s.hostFlag?.raise()
+            return (s.hostFlag, s.runningBackend)
         }
         // Abort the calls in flight: the host's scoring stops now, and so does everything
         // when cancelled immediately. A stage stopped to keep its best so far finishes the
@@ -132,14 +170,14 @@ public final class PipelineRunner: @unchecked Sendable {
     /// immediately (or at all, with `stopIfCancelled`); a cancel during it raises it. Errors
     /// after the flag was raised are thrown as ``RunCancelledError``.
     private func hostScoring<R>(_ what: String, stopIfCancelled: Bool = false, _ body: (CancellationFlag) throws -> R) throws -> R {
-        let flag = lock.withLock { () -> CancellationFlag in
+        let flag = state.withLock { s -> CancellationFlag in
             let flag = CancellationFlag(
-                raised: stopsNow || (stopIfCancelled && cancelled),
+                raised: s.stopsNow || (stopIfCancelled && s.cancelled),
                 message: "the run was cancelled while the host scored \(what)\(outputDirectory.map { "; resume it from \($0)" } ?? "")")
-            hostFlag = flag
+            s.hostFlag = flag
             return flag
         }
-        defer { lock.withLock { hostFlag = nil } }
+        defer { state.withLock { s in s.hostFlag = nil } }
         do {
             try flag.check()
             return try body(flag)
@@ -225,7 +263,7 @@ public final class PipelineRunner: @unchecked Sendable {
     /// search path), the host's own context for renderings outside a stage.
     public func makeRendering() -> PromptRendering {
         PromptRendering(source: rendererSource ?? PluginRendererSource(searchPath: searchPath)) { [weak self] in
-            self?.lock.withLock { self?.hostContext }
+            self?.state.withLock { $0.hostContext }
         }
     }
 
@@ -318,8 +356,8 @@ public final class PipelineRunner: @unchecked Sendable {
     /// continuing `recorded` when resuming.
     private func execute(_ prepared: Prepared, ledger: RunLedger?, recorded: RecordedRun?, started: Date) throws -> RunReport {
         let events = startEvents(prepared, fresh: recorded == nil, session: ledger?.session ?? 1)
-        lock.withLock { runningBackend = prepared.backend }
-        defer { lock.withLock { runningBackend = nil } }
+        state.withLock { s in s.runningBackend = prepared.backend }
+        defer { state.withLock { s in s.runningBackend = nil } }
         if let identified = prepared.backend as? BackendIdentifying {
             note(ledger) { try $0.recordBackendIdentity(backend: prepared.backend.name, identity: identified.cacheIdentity, namespace: identified.cacheNamespace) }
         }
@@ -327,7 +365,7 @@ public final class PipelineRunner: @unchecked Sendable {
         do {
             report = try stagesAndScores(prepared, ledger: ledger, recorded: recorded, started: started)
         } catch {
-            let (wasCancelled, immediately) = lock.withLock { (cancelled, stopsNow) }
+            let (wasCancelled, immediately) = state.withLock { s in (s.cancelled, s.stopsNow) }
             let status: RunStatus = wasCancelled || error is RunCancelledError ? .cancelled : .failed
             // What a cancelled run throws says so, whatever stopped it (a stage that failed
             // because its calls were aborted, an evaluation stopped between batches).
@@ -356,8 +394,8 @@ public final class PipelineRunner: @unchecked Sendable {
             stageIndex: -1, pluginID: "host", train: [], dev: [], evaluator: evaluator, backend: prepared.backend,
             budgetCalls: nil, checkpointFile: nil, logger: logger, onProgress: { _, _, _ in }, ledger: ledger)
         host.rendering = prepared.rendering
-        lock.withLock { hostContext = host }
-        defer { lock.withLock { hostContext = nil } }
+        state.withLock { s in s.hostContext = host }
+        defer { state.withLock { s in s.hostContext = nil } }
         var hostCalls = 0
         /// The host's own score of `prompt` on `examples` (named for the ledger), recorded
         /// without a stage; a rendered prompt is rendered first, in a call of its own.
@@ -464,9 +502,9 @@ public final class PipelineRunner: @unchecked Sendable {
                 checkpoint: try previous.flatMap { _ in try ledger?.checkpoint(stage: i) })
             context.rendering = prepared.rendering
             context.abortFlag = immediateFlag
-            let alreadyCancelled = lock.withLock { () -> Bool in
-                activeContext = context
-                return cancelled
+            let alreadyCancelled = state.withLock { s -> Bool in
+                s.activeContext = context
+                return s.cancelled
             }
             if alreadyCancelled {
                 logger.warning("cancelled: skipping stage \(i + 1) (\(optimizer.id)) and any after it")
@@ -488,7 +526,7 @@ public final class PipelineRunner: @unchecked Sendable {
             do {
                 result = try optimizer.optimize(request, context: context)
             } catch {
-                lock.withLock { activeContext = nil }
+                state.withLock { s in s.activeContext = nil }
                 note(ledger) {
                     try $0.stageFailed(i, error: "\(error)", usedCalls: context.usedCalls, evaluatedPrompts: context.evaluatedPrompts,
                                        wallSeconds: wallBefore + Date().timeIntervalSince(stageStart))
@@ -497,9 +535,9 @@ public final class PipelineRunner: @unchecked Sendable {
                                     wallSeconds: wallBefore + Date().timeIntervalSince(stageStart), error: "\(error)")
                 throw error
             }
-            let stoppedByCancel = lock.withLock { () -> Bool in
-                activeContext = nil
-                return cancelled
+            let stoppedByCancel = state.withLock { s -> Bool in
+                s.activeContext = nil
+                return s.cancelled
             }
             var report = StageReport(
                 plugin: optimizer.id, seedPrompt: seed, bestPrompt: result.bestPrompt.stored, budgetCalls: budget,
@@ -510,7 +548,7 @@ public final class PipelineRunner: @unchecked Sendable {
                     i, status: stoppedByCancel ? .cancelled : .done, result: result, usedCalls: report.usedCalls,
                     evaluatedPrompts: report.evaluatedPrompts, wallSeconds: report.wallSeconds)
             }
-            if lock.withLock({ stopsNow }) {
+            if state.withLock({ s in s.stopsNow }) {
                 monitor?.stageEnded(stage: i, plugin: optimizer.id, status: .cancelled, bestPrompt: result.bestPrompt.text,
                                     usedCalls: report.usedCalls, wallSeconds: report.wallSeconds)
                 throw RunCancelledError("the run was cancelled during stage \(i + 1) (\(optimizer.id)); its best prompt so far is recorded\(outputDirectory.map { " and a resume of \($0) continues the stage" } ?? "")")
@@ -523,7 +561,7 @@ public final class PipelineRunner: @unchecked Sendable {
             stageReports.append(report)
             seed = report.outputPrompt
         }
-        if lock.withLock({ stopsNow }) {
+        if state.withLock({ s in s.stopsNow }) {
             throw RunCancelledError("the run was cancelled before the best prompt was scored\(outputDirectory.map { "; resume it from \($0)" } ?? "")")
         }
         prepared.backend.suspendBudget()
@@ -551,7 +589,7 @@ public final class PipelineRunner: @unchecked Sendable {
             baseline: baseline, best: best, splitSizes: (splits.train.count, splits.dev.count, splits.test.count),
             stages: stageReports, backendCalls: hostCalls + stageReports.reduce(0) { $0 + $1.usedCalls },
             usage: usage, wallSeconds: (recorded?.wallSeconds ?? 0) + Date().timeIntervalSince(started), backendName: prepared.backend.name,
-            taskType: config.task.type, status: lock.withLock { cancelled } ? .cancelled : .done)
+            taskType: config.task.type, status: state.withLock { s in s.cancelled } ? .cancelled : .done)
         if let outputDirectory { try write(report, to: outputDirectory) }
         return report
     }
