@@ -119,6 +119,43 @@ final class RegisteredComponentsRunTests: XCTestCase {
         XCTAssertNoThrow(try PipelineRunner(resuming: dir + "/run", components: components))
     }
 
+    func testAProgramsMetricScoresAClassificationTaskByLabelNames() async throws {
+        let dir = try TestEnvironment.temporaryDirectory("registered-classification-metric")
+        var components = withPromptList()
+        try components.register(backend: "word-overlap") { _ in ProgramComponents.WordOverlapBackend() }
+        // Partial credit: calling a positive review negative costs less than the reverse.
+        try components.register(metric: "lenient_sentiment") { predicted, gold in
+            predicted == gold ? 1 : (gold == "1" ? 0.25 : 0)
+        }
+        guard case .object(var root) = sst2Config(backend: ["type": "word-overlap"], prompts: ["great terrible", "great movie"]),
+              case .object(var task)? = root["task"] else { return XCTFail("the config is an object") }
+        task["metric"] = "lenient_sentiment"
+        root["task"] = .object(task)
+        let json = JSONValue.object(root)
+        XCTAssertThrowsError(try PipelineConfig(json: json, baseDirectory: dir), "unregistered, the name is an unknown metric")
+        let config = try PipelineConfig(json: json, baseDirectory: dir, components: components)
+        XCTAssertEqual(config.task.metricSpec, .custom("lenient_sentiment"))
+        let runner = PipelineRunner(config: config, components: components, searchPath: PluginSearchPath(entries: []),
+                                    outputDirectory: dir + "/run", logger: ProgramComponents.logger)
+        let report = try await runner.run()
+
+        // The word-overlap backend predicts "1" when an input has "great" and not "terrible"
+        // (ties go to the first label); the baseline's test score is the metric's mean of that.
+        let splits = try DatasetLoader.load(config.task.dataset, labels: config.task.labels, seed: config.seed)
+        let expected = splits.test.map { example -> Double in
+            let words = Set(example.input.lowercased().split { !$0.isLetter })
+            let predicted = words.contains("great") && !words.contains("terrible") ? "1" : "0"
+            return predicted == example.label ? 1 : (example.label == "1" ? 0.25 : 0)
+        }.reduce(0, +) / Double(splits.test.count)
+        XCTAssertEqual(report.baseline.test, expected, accuracy: 1e-12)
+        XCTAssertEqual(report.status, .done)
+        XCTAssertEqual(report.metric, "lenient_sentiment")
+        let result = try result(dir + "/run")
+        XCTAssertEqual(result["metric"], "lenient_sentiment")
+        XCTAssertEqual(result["scores"]?["baseline"]?["test"]?.doubleValue, report.baseline.test)
+        XCTAssertEqual(try RunLedger.open(directory: dir + "/run").recordedRun().status, .done)
+    }
+
     /// Scores a prompt by how close its length is to 12 characters, whatever the examples:
     /// the stage and the host both score through it.
     private final class PromptLengthEvaluator: Evaluator, Sendable {

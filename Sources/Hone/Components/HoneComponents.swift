@@ -53,7 +53,8 @@ public struct HoneComponents: Sendable {
         evaluators[taskType] = make
     }
 
-    /// Registers `metric` under `name` for generation tasks. Throws a ``ConfigError`` when
+    /// Registers `metric` under `name`, for generation and classification tasks (see
+    /// ``TextMetric``). Throws a ``ConfigError`` when
     /// `name` is one of Hone's metric names.
     public mutating func register(metric name: String, _ metric: some TextMetric) throws {
         guard !MetricSpec.names.contains(name) else {

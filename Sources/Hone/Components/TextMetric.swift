@@ -1,7 +1,9 @@
-/// A metric a program brings for generation tasks: how good one generated text is against its
-/// reference, as simple as a DSPy metric function. Register it by name with
-/// ``HoneComponents/register(metric:_:)`` and name it in `task.metric`; a prompt's score is the
-/// mean over the examples.
+/// A metric a program brings: how good one output is against its reference, as simple as a
+/// DSPy metric function. Register it by name with ``HoneComponents/register(metric:_:)`` and
+/// name it in `task.metric`; a prompt's score is the mean over the examples. In a generation
+/// task it compares the generated text with the reference; in a classification task, the
+/// predicted label's name with the gold label's name (so partial credit between related
+/// labels, or a cost per kind of error, is a few lines).
 ///
 /// ```swift
 /// struct KeywordRecall: TextMetric {

@@ -113,7 +113,9 @@ public struct TaskConfig: Sendable, Equatable {
             throw ConfigError(path: "\(o.path(of: "labels"))[\(i)].name", message: "duplicate label name \"\(l.name)\"")
         }
         let spec = try o.value("metric").map { try MetricSpec(json: $0, path: o.path(of: "metric"), baseDirectory: baseDirectory, custom: customMetrics) } ?? .accuracy
-        guard spec.isClassification else {
+        // A program's own metric (``TextMetric``) scores each predicted label name against the
+        // gold one, so it serves classification as well as generation.
+        guard spec.isClassification || spec.isCustom else {
             throw ConfigError(path: o.path(of: "metric"), message: "\"\(spec.name)\" scores generated text, but this pipeline classifies (it has labels); use one of \(TaskConfig.metrics.map { "\"\($0)\"" }.joined(separator: ", ")), or set task.type to \"generation\" (see docs/metrics.md)")
         }
         try spec.check(labels: labels.map(\.name), path: o.path(of: "metric"))

@@ -26,11 +26,17 @@ public final class ClassificationEvaluator: Evaluator, Sendable {
     public let nullLabel: Int?
     /// Renders `rendered` artifacts that arrive without per-input texts.
     public let rendering: PromptRendering?
+    /// The program's metric (a ``MetricSpec/custom(_:)`` task metric): a prompt's score is its
+    /// mean over the examples of `score(generated: predicted label name, reference: gold label name)`.
+    public let customMetric: (any TextMetric)?
     private let renderer: PromptTemplate
     private let labelIndex: [String: Int]
 
-    /// Creates an evaluator for a task.
-    public init(backend: Backend, template: String, labels: [TaskLabel], metric: String, maxFailureRate: Double = 0, nullLabel: String? = nil, rendering: PromptRendering? = nil) {
+    /// Creates an evaluator for a task; with `customMetric`, that metric scores the predictions
+    /// instead of the one `metric` names.
+    public init(backend: Backend, template: String, labels: [TaskLabel], metric: String, maxFailureRate: Double = 0, nullLabel: String? = nil,
+                rendering: PromptRendering? = nil, customMetric: (any TextMetric)? = nil) {
+        self.customMetric = customMetric
         self.backend = backend
         self.labels = labels
         self.metric = metric
@@ -90,13 +96,13 @@ public final class ClassificationEvaluator: Evaluator, Sendable {
             }
         }
         let gold = examples.map { labelIndex[$0.example.label] ?? -1 }
-        return prompts.indices.map { p in
-            score(rows[p], examples: examples, gold: gold, details: options.details)
+        return try prompts.indices.map { p in
+            try score(rows[p], examples: examples, gold: gold, details: options.details)
         }
     }
 
     /// The metric and outcomes of one prompt from its per-example label scores.
-    private func score(_ rows: [Result<[Double], BackendError>], examples: [IndexedExample], gold: [Int], details: Bool) -> PromptScore {
+    private func score(_ rows: [Result<[Double], BackendError>], examples: [IndexedExample], gold: [Int], details: Bool) throws -> PromptScore {
         var predicted: [Int] = []
         var scoredGold: [Int] = []
         predicted.reserveCapacity(examples.count)
@@ -116,7 +122,15 @@ public final class ClassificationEvaluator: Evaluator, Sendable {
                 outcomes.append(ExampleOutcome(index: index, label: gold[e], predicted: best, probabilities: probabilities))
             }
         }
-        let score = ClassificationMetrics.compute(metric, gold: scoredGold, predicted: predicted, labelCount: labels.count, nullLabel: nullLabel)
+        let score: Double
+        if let customMetric {
+            let each = try zip(predicted, scoredGold).map { try customMetric.score(generated: labels[$0].name, reference: labels[$1].name) }
+            score = each.isEmpty ? 0 : each.reduce(0, +) / Double(each.count)
+        } else if TaskConfig.metrics.contains(metric) {
+            score = ClassificationMetrics.compute(metric, gold: scoredGold, predicted: predicted, labelCount: labels.count, nullLabel: nullLabel)
+        } else {
+            throw ConfigError(path: "$.task.metric", message: "the metric \"\(metric)\" is not registered with this runner; register it with HoneComponents.register(metric:) before the run")
+        }
         return PromptScore(score: score, examples: details ? outcomes : nil, failed: failed > 0 ? failed : nil)
     }
 

@@ -13,7 +13,8 @@ public enum EvaluatorFactory {
         case .classification:
             return ClassificationEvaluator(
                 backend: backend, template: task.template, labels: task.labels, metric: task.metric,
-                maxFailureRate: task.maxFailureRate, nullLabel: task.nullLabel, rendering: rendering)
+                maxFailureRate: task.maxFailureRate, nullLabel: task.nullLabel, rendering: rendering,
+                customMetric: task.metricSpec.isCustom ? customMetric : nil)
         case .generation:
             return GenerationEvaluator(
                 backend: backend, template: task.template, metric: task.metricSpec, settings: task.generation,

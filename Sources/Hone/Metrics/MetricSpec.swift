@@ -43,6 +43,12 @@ public enum MetricSpec: Sendable {
         }
     }
 
+    /// Whether the metric is one a program registered (``HoneComponents/register(metric:_:)``).
+    public var isCustom: Bool {
+        if case .custom = self { return true }
+        return false
+    }
+
     /// Whether the metric compares predicted labels with gold labels.
     public var isClassification: Bool {
         switch self {
