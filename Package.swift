@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "Hone",
             dependencies: [
-                "CHoneABI", "HoneSDK", "CSQLite", "CFFI", "CCurl",
+                "CHoneABI", "HoneSDK", "HoneFrames", "CSQLite", "CFFI", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             linkerSettings: [.linkedLibrary("dl")]
@@ -97,10 +97,11 @@ let package = Package(
         // `hone` starts it next to itself; it loads one plugin and talks to `hone` over a socket.
         .executableTarget(
             name: "hone-plugin-host",
-            dependencies: ["CHoneABI", "HoneSDK"],
-            swiftSettings: [.swiftLanguageMode(.v5)],
+            dependencies: ["CHoneABI", "HoneSDK", "HoneFrames"],
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // The frame format between `hone` and `hone-plugin-host` (`package` access: not public API).
+        .target(name: "HoneFrames", dependencies: ["HoneSDK"]),
         // Test support: the in-process FixtureHTTPServer that replays OpenAI, vLLM and llama.cpp
         // answers, and InProcessHost, a hone_host table on Swift closures for plugin tests.
         // Shared by the tests and the HTTP benchmark; never linked into `hone`.

@@ -15,23 +15,27 @@ import CHoneABI
 import Foundation
 import Glibc
 import HoneSDK
+import Synchronization
 
 /// The state the C callbacks reach: one plugin instance per process.
+///
+/// `@unchecked Sendable`: the reply slot is handed from the reading thread to the calling one
+/// under the `replies` condition, which a `Mutex` cannot wait on; every access to `reply` holds
+/// that condition's lock, and calls are serialized by `calling`.
 final class PluginBridge: @unchecked Sendable {
     let channel: FrameChannel
     private let replies = NSCondition()
     private var reply: (status: Int32, text: String)?
-    private let callLock = NSLock()
-    private let cancelLock = NSLock()
-    private var cancelledFlag = false
+    private let calling = Mutex(())
+    private let cancelledFlag = Atomic(false)
 
     init(channel: FrameChannel) { self.channel = channel }
 
-    var cancelled: Bool { cancelLock.withLock { cancelledFlag } }
+    var cancelled: Bool { cancelledFlag.load(ordering: .acquiring) }
 
     /// Asks `hone` to serve `call` with `text` and waits for its answer.
     func call(_ call: String, _ text: String) -> (status: Int32, text: String) {
-        callLock.withLock {
+        calling.withLock { _ in
             guard channel.send(["type": "call", "call": .string(call)], payload: text) else { exitParentGone() }
             replies.lock()
             defer { replies.unlock() }
@@ -53,7 +57,7 @@ final class PluginBridge: @unchecked Sendable {
                 replies.signal()
                 replies.unlock()
             case "cancel":
-                cancelLock.withLock { cancelledFlag = true }
+                cancelledFlag.store(true, ordering: .releasing)
             default:
                 break
             }
