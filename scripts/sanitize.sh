@@ -28,5 +28,7 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 # A known leak in the toolchain's Foundation, not Hone's (see the file).
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan-suppressions.txt}
 
-swift build --build-tests --scratch-path "$scratch" --sanitize="$kind"
+# Plugin libraries are built with the sanitizer too, and its runtime lives in the executables:
+# export its symbols so a `dlopen`ed plugin resolves them (else "undefined symbol: __tsan_...").
+swift build --build-tests --scratch-path "$scratch" --sanitize="$kind" -Xlinker --export-dynamic
 swift test --skip-build --scratch-path "$scratch" --sanitize="$kind" --disable-swift-testing "$@"
